@@ -1,0 +1,85 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.forms import UserImportForm
+from accounts.models import ParentLink, User
+from accounts.services import USER_CSV_COLUMNS, users_import_csv
+from attendance_system.csvimport import ImportRejected
+
+
+class ChildLinkInline(admin.TabularInline):
+    model = ParentLink
+    fk_name = "parent"
+    extra = 0
+    autocomplete_fields = ["child"]
+    verbose_name = gettext_lazy("child")
+    verbose_name_plural = gettext_lazy("children (for parents)")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["last_name", "first_name"]
+    list_display = ["email", "first_name", "last_name", "role", "student_number", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name", "student_number"]
+    inlines = [ChildLinkInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (gettext_lazy("Person"), {"fields": ["first_name", "last_name", "role", "student_number"]}),
+        (
+            gettext_lazy("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (gettext_lazy("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "role", "student_number", "password1", "password2"],
+            },
+        )
+    ]
+    change_list_template = "admin/accounts/user/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_csv), name="accounts_user_import"),
+            *super().get_urls(),
+        ]
+
+    def import_csv(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = UserImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if form.is_valid():
+            try:
+                users = users_import_csv(upload=form.cleaned_data["upload"])
+            except ImportRejected as rejected:
+                errors = rejected.errors
+            else:
+                self.message_user(request, _("%(count)d users imported.") % {"count": len(users)}, messages.SUCCESS)
+                return redirect("admin:accounts_user_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "errors": errors,
+            "columns": ",".join(USER_CSV_COLUMNS),
+            "title": _("Import users from CSV"),
+        }
+        return TemplateResponse(request, "admin/accounts/user/import.html", context)
+
+
+@admin.register(ParentLink)
+class ParentLinkAdmin(admin.ModelAdmin):
+    list_display = ["parent", "child"]
+    search_fields = ["parent__email", "parent__last_name", "child__email", "child__last_name"]
+    autocomplete_fields = ["parent", "child"]

@@ -1,0 +1,119 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    TEACHER = "teacher", _("Teacher")
+    STUDENT = "student", _("Student")
+    PARENT = "parent", _("Parent")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who logs in with their email address; `role` decides what they see."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STUDENT)
+    student_number = models.CharField(
+        _("student number"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Students only; unique across the institution."),
+    )
+    children = models.ManyToManyField(
+        "self",
+        through="ParentLink",
+        symmetrical=False,
+        related_name="parents",
+        blank=True,
+        verbose_name=_("children"),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.STUDENT) | Q(student_number__isnull=True),
+                name="student_number_only_for_students",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()
+        if self.student_number == "":
+            self.student_number = None
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_teacher(self):
+        return self.role == Role.TEACHER
+
+    @property
+    def is_student(self):
+        return self.role == Role.STUDENT
+
+    @property
+    def is_parent(self):
+        return self.role == Role.PARENT
+
+
+class ParentLink(models.Model):
+    """A parent (or guardian) who may follow a student's attendance."""
+
+    parent = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="child_links", limit_choices_to={"role": Role.PARENT}
+    )
+    child = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="parent_links", limit_choices_to={"role": Role.STUDENT}
+    )
+
+    class Meta:
+        verbose_name = _("parent link")
+        verbose_name_plural = _("parent links")
+        constraints = [models.UniqueConstraint(fields=["parent", "child"], name="unique_parent_child")]
+
+    def __str__(self):
+        return f"{self.parent} → {self.child}"

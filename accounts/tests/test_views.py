@@ -1,0 +1,119 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user
+from django.urls import reverse
+
+from accounts.models import Role, User
+from accounts.tests.factories import PASSWORD, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestLogin:
+    def test_it_logs_in_with_the_email_in_any_case(self, client):
+        student = StudentFactory(email="sam@school.org")
+        response = client.post(reverse("accounts:login"), {"username": "SAM@School.org", "password": PASSWORD})
+        assert response.status_code == 302
+        assert get_user(client) == student
+
+    def test_a_wrong_password_says_so_and_logs_nobody_in(self, client):
+        StudentFactory(email="sam@school.org")
+        response = client.post(reverse("accounts:login"), {"username": "sam@school.org", "password": "nope"})
+        assert response.status_code == 200
+        assert "Please enter a correct" in response.text
+        assert not get_user(client).is_authenticated
+
+    def test_demo_logins_are_listed_only_in_debug(self, client, settings):
+        assert "demo-pass-2026" not in client.get(reverse("accounts:login")).text
+        settings.DEBUG = True
+        assert "demo-pass-2026" in client.get(reverse("accounts:login")).text
+
+    def test_logging_out_takes_a_post(self, client):
+        client.force_login(StudentFactory())
+        assert client.post(reverse("accounts:logout")).status_code == 302
+        assert not get_user(client).is_authenticated
+
+
+class TestProfile:
+    def test_it_saves_the_name(self, client):
+        user = StudentFactory()
+        client.force_login(user)
+        response = client.post(reverse("accounts:profile"), {"first_name": "New", "last_name": "Name"})
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert (user.first_name, user.last_name) == ("New", "Name")
+
+    def test_a_blank_name_is_refused(self, client):
+        user = StudentFactory(first_name="Kept")
+        client.force_login(user)
+        response = client.post(reverse("accounts:profile"), {"first_name": "", "last_name": "X"})
+        assert response.status_code == 200
+        assert "This field is required" in response.text
+        user.refresh_from_db()
+        assert user.first_name == "Kept"
+
+
+class TestPasswords:
+    def test_password_change_applies_the_validators(self, client):
+        user = StudentFactory()
+        client.force_login(user)
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"},
+        )
+        assert response.status_code == 200
+        assert "too short" in response.text
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+
+    def test_password_reset_mails_a_link_that_sets_a_new_password(self, client, mailoutbox):
+        user = StudentFactory(email="sam@school.org")
+        client.post(reverse("accounts:password_reset"), {"email": "sam@school.org"})
+        assert len(mailoutbox) == 1
+        message = mailoutbox[0]
+        assert message.to == ["sam@school.org"]
+        link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", message.body).group(1)
+        form_page = client.get(link, follow=True)
+        assert "Choose a new password" in form_page.text
+        new = "a-brand-new-passphrase-42"
+        client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+        user.refresh_from_db()
+        assert user.check_password(new)
+
+
+class TestRegistration:
+    def test_it_is_off_by_default(self, client):
+        assert client.get(reverse("accounts:register")).status_code == 404
+
+    def test_when_on_it_creates_a_student_and_logs_them_in(self, client, settings):
+        settings.ALLOW_STUDENT_REGISTRATION = True
+        data = {
+            "email": "New@School.org",
+            "first_name": "New",
+            "last_name": "Student",
+            "student_number": "S777",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        }
+        response = client.post(reverse("accounts:register"), data)
+        assert response.status_code == 302
+        user = User.objects.get(email="new@school.org")
+        assert user.role == Role.STUDENT
+        assert get_user(client) == user
+
+    def test_a_taken_email_or_weak_password_is_refused(self, client, settings):
+        settings.ALLOW_STUDENT_REGISTRATION = True
+        StudentFactory(email="taken@school.org")
+        data = {
+            "email": "TAKEN@school.org",
+            "first_name": "A",
+            "last_name": "B",
+            "student_number": "S778",
+            "password1": "password",
+            "password2": "password",
+        }
+        response = client.post(reverse("accounts:register"), data)
+        assert "already exists" in response.text
+        assert "too common" in response.text
+        assert User.objects.count() == 1

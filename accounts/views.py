@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import services
+from accounts.forms import ProfileForm, StudentRegistrationForm
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        services.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def register(request):
+    if not settings.ALLOW_STUDENT_REGISTRATION:
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = StudentRegistrationForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        user = services.student_register(
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            student_number=data["student_number"],
+            password=data["password1"],
+        )
+        login(request, user)
+        messages.success(request, _("Welcome! Your student account is ready."))
+        return redirect("home")
+    return render(request, "accounts/register.html", {"form": form})

@@ -1,0 +1,117 @@
+"""The demo institution: accounts, courses, rosters and weekly sessions. Run it as often as you like."""
+
+from datetime import time, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ParentLink, Role, User
+from attendance.models import AttendanceRecord
+from courses import services as course_services
+from courses.models import ClassSession, Course, Enrollment
+
+DEMO_DOMAIN = "demo.school"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (published in the README on purpose)
+STUDENT_COUNT = 60
+FIRST_NAMES = [
+    "Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Giulia", "Hugo", "Inès", "Jonas",
+    "Kenza", "Léo", "Maya", "Nathan", "Olivia", "Paul", "Quentin", "Rose", "Samir", "Tara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Nguyen",
+    "Moreau",
+    "Garcia",
+    "Lopez",
+    "Rossi",
+    "Keller",
+    "Haddad",
+    "Schmidt",
+]
+TEACHERS = [("teacher1", "Claire", "Fontaine"), ("teacher2", "Marc", "Lefebvre")]
+PARENTS = [("parent1", "Sophie", "Martin", [1, 2]), ("parent2", "Karim", "Martin", [2, 3])]
+# code, title, teacher, weekdays (0 is Monday), start, end, room, students (first and last number)
+COURSES = [
+    ("MATH101", "Calculus I", "teacher1", [0, 3], time(9, 0), time(10, 30), "A101", (1, 30)),
+    ("PHYS110", "Mechanics", "teacher1", [1, 4], time(11, 0), time(12, 30), "B204", (16, 40)),
+    ("CHEM120", "General Chemistry", "teacher2", [2], time(14, 0), time(16, 0), "Lab 3", (31, 50)),
+    ("HIST105", "Modern History", "teacher2", [0, 2, 4], time(16, 30), time(17, 30), "C12", (46, 60)),
+]
+WEEKS_BEFORE, WEEKS_AFTER = 6, 4
+
+
+def demo_email(local):
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+class Command(BaseCommand):
+    help = "Create the demo institution (idempotent); --reset deletes it first and builds it again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Delete the demo data and build it again.")
+
+    @transaction.atomic
+    def handle(self, *args, reset=False, **options):
+        if reset:
+            self._delete()
+        # One hash for all demo accounts: hashing 65 passwords one by one takes half a minute.
+        self.password = make_password(DEMO_PASSWORD)
+        self._user("admin", "Ada", "Admin", Role.ADMIN, is_staff=True, is_superuser=True)
+        teachers = {key: self._user(key, first, last, Role.TEACHER) for key, first, last in TEACHERS}
+        students = {
+            n: self._user(
+                f"student{n}",
+                FIRST_NAMES[(n - 1) % len(FIRST_NAMES)],
+                LAST_NAMES[(n - 1) % len(LAST_NAMES)],
+                Role.STUDENT,
+                student_number=f"S{n:04d}",
+            )
+            for n in range(1, STUDENT_COUNT + 1)
+        }
+        for key, first, last, children in PARENTS:
+            parent = self._user(key, first, last, Role.PARENT)
+            for n in children:
+                ParentLink.objects.get_or_create(parent=parent, child=students[n])
+        for code, title, teacher, weekdays, start, end, room, (first, last) in COURSES:
+            course, _ = Course.objects.get_or_create(code=code, defaults={"title": title})
+            course.teachers.add(teachers[teacher])
+            for n in range(first, last + 1):
+                Enrollment.objects.get_or_create(course=course, student=students[n])
+            if not course.sessions.exists():
+                today = timezone.localdate()
+                monday = today - timedelta(days=today.weekday())
+                course_services.sessions_create_weekly(
+                    course=course,
+                    weekdays=weekdays,
+                    start_time=start,
+                    end_time=end,
+                    first_date=monday - timedelta(weeks=WEEKS_BEFORE),
+                    last_date=monday + timedelta(weeks=WEEKS_AFTER, days=6),
+                    room=room,
+                )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {User.objects.filter(email__endswith='@' + DEMO_DOMAIN).count()} accounts, "
+                f"{Course.objects.filter(code__in=[c[0] for c in COURSES]).count()} courses, "
+                f"{ClassSession.objects.filter(course__code__in=[c[0] for c in COURSES]).count()} sessions. "
+                f"Password for every account: {DEMO_PASSWORD}"
+            )
+        )
+
+    def _user(self, local, first, last, role, **extra):
+        return User.objects.get_or_create(
+            email=demo_email(local),
+            defaults={"first_name": first, "last_name": last, "role": role, "password": self.password, **extra},
+        )[0]
+
+    def _delete(self):
+        codes = [c[0] for c in COURSES]
+        AttendanceRecord.objects.filter(session__course__code__in=codes).delete()
+        Course.objects.filter(code__in=codes).delete()
+        users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
+        AttendanceRecord.objects.filter(student__in=users).delete()
+        users.delete()

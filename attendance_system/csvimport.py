@@ -1,0 +1,47 @@
+"""Reading an uploaded or pasted CSV where every line must be good before anything is imported."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    reason: str
+
+    def __str__(self):
+        return _("Line %(line)d: %(reason)s") % {"line": self.line, "reason": self.reason}
+
+
+class ImportRejected(Exception):
+    """Raised with every bad line so that the user can fix them all in one go."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+def read_rows(*, text=None, upload=None):
+    """Yield (line number, list of stripped cells) for each non-blank line.
+
+    `upload` is an UploadedFile; its bytes must be UTF-8 (a BOM from a spreadsheet is accepted).
+    """
+    if upload is not None:
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ImportRejected([LineError(0, _("The file is larger than 2 MB."))])
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRejected([LineError(0, _("The file is not UTF-8 text; save it as CSV (UTF-8)."))])
+    sample = (text or "")[:2048]
+    # Spreadsheets in many European locales save CSV with semicolons.
+    delimiter = ";" if ";" in sample and "," not in sample else ","
+    for number, row in enumerate(csv.reader(io.StringIO(text or ""), delimiter=delimiter), start=1):
+        cells = [cell.strip() for cell in row]
+        if any(cells):
+            yield number, cells

@@ -1,0 +1,3 @@
+"""WebSocket routes of every app, mounted by asgi.py behind authentication and origin checks."""
+
+websocket_urlpatterns = []

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from attendance import views as attendance_views
+
+admin.site.site_header = _("Attendance administration")
+admin.site.site_title = _("Attendance")
+
+urlpatterns = [
+    path("", attendance_views.home, name="home"),
+    path("", include("attendance.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("courses/", include("courses.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,42 @@
+"""Test-wide set-up (the environment is in pyproject.toml) and a cast of people, one per role, around one
+course."""
+
+import pytest
+
+from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
+from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_local(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+class Cast:
+    """One course with a teacher, an enrolled student with a parent, and someone outside for each role."""
+
+    def __init__(self):
+        self.teacher = TeacherFactory(first_name="Tess")
+        self.other_teacher = TeacherFactory(first_name="Otto")
+        self.student = StudentFactory(first_name="Sam")
+        self.other_student = StudentFactory(first_name="Olga")
+        self.parent = ParentFactory(first_name="Paula", children=[self.student])
+        self.other_parent = ParentFactory(first_name="Pete", children=[self.other_student])
+        self.admin = AdminFactory()
+        self.course = CourseFactory(teachers=[self.teacher])
+        self.other_course = CourseFactory(teachers=[self.other_teacher])
+        EnrollmentFactory(course=self.course, student=self.student)
+        EnrollmentFactory(course=self.other_course, student=self.other_student)
+        self.session = ClassSessionFactory(course=self.course)
+
+    def by_role(self, name):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture
+def cast(db):
+    return Cast()

@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+class Course(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="courses_taught",
+        limit_choices_to={"role": Role.TEACHER},
+        verbose_name=_("teachers"),
+    )
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Enrollment",
+        related_name="courses_enrolled",
+        verbose_name=_("students"),
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self):
+        return f"{self.code} · {self.title}"
+
+
+class Enrollment(models.Model):
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        limit_choices_to={"role": Role.STUDENT},
+        verbose_name=_("student"),
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course"))
+    active = models.BooleanField(_("active"), default=True)
+    enrolled_on = models.DateField(_("enrolled on"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["course", "student"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [models.UniqueConstraint(fields=["student", "course"], name="unique_enrollment")]
+
+    def __str__(self):
+        return f"{self.student} in {self.course.code}"
+
+
+class SessionState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ClassSession(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=SessionState.choices, default=SessionState.SCHEDULED)
+    late_after_minutes = models.PositiveSmallIntegerField(
+        _("late after (minutes)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(240)],
+        help_text=_("A check-in this many minutes after the start counts as late."),
+    )
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("class session")
+        verbose_name_plural = _("class sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["course", "starts_at"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.course.code} {local:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A session must end after it starts.")})
+
+    @property
+    def is_cancelled(self):
+        return self.state == SessionState.CANCELLED

@@ -1,0 +1,68 @@
+"""Which courses and sessions a user may see. Every view fetches objects through these, so that an object
+out of a user's scope is never found (404), rather than found and refused."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.selectors import children_of
+from courses.models import ClassSession, Course, Enrollment
+
+
+def courses_managed_by(user):
+    """Courses the user may change: an administrator all, a teacher their own, others none."""
+    if user.is_admin:
+        return Course.objects.all()
+    if user.is_teacher:
+        return Course.objects.filter(teachers=user)
+    return Course.objects.none()
+
+
+def courses_visible_to(user):
+    """Courses the user may look at: managed ones, a student's own, a parent's children's."""
+    if user.is_admin or user.is_teacher:
+        return courses_managed_by(user)
+    if user.is_student:
+        return Course.objects.filter(enrollments__student=user, enrollments__active=True)
+    if user.is_parent:
+        return Course.objects.filter(enrollments__student__in=children_of(user), enrollments__active=True).distinct()
+    return Course.objects.none()
+
+
+def sessions_managed_by(user):
+    return ClassSession.objects.filter(course__in=courses_managed_by(user))
+
+
+def sessions_of_student(student):
+    return ClassSession.objects.filter(
+        course__enrollments__student=student, course__enrollments__active=True, course__archived=False
+    )
+
+
+def upcoming_sessions_of_student(student, *, limit=10):
+    return sessions_of_student(student).filter(ends_at__gte=timezone.now()).select_related("course")[:limit]
+
+
+def sessions_on_day(sessions, day):
+    """`sessions` that start on `day`, a date in the current time zone."""
+    return sessions.filter(starts_at__date=day).select_related("course").order_by("starts_at")
+
+
+def courses_with_counts(courses):
+    return courses.annotate(
+        student_count=Count("enrollments", filter=Q(enrollments__active=True), distinct=True),
+        session_count=Count("sessions", distinct=True),
+    ).prefetch_related("teachers")
+
+
+def roster(course):
+    """The active enrollments of a course, students loaded, in name order."""
+    return (
+        Enrollment.objects.filter(course=course, active=True)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name")
+    )
+
+
+def students_of(course):
+    return User.objects.filter(role=Role.STUDENT, enrollments__course=course, enrollments__active=True)

@@ -1,0 +1,181 @@
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.selectors import user_by_identifier
+from attendance_system.csvimport import ImportRejected, LineError, read_rows
+from attendance_system.errors import DomainError
+from courses.models import ClassSession, Course, Enrollment
+
+MAX_SERIES_DAYS = 366
+
+
+@transaction.atomic
+def course_create(*, teacher, code, title, description=""):
+    course = Course(code=code.strip().upper(), title=title, description=description)
+    course.full_clean()
+    course.save()
+    if teacher.is_teacher:
+        course.teachers.add(teacher)
+    return course
+
+
+@transaction.atomic
+def course_update(*, course, code, title, description):
+    course.code = code.strip().upper()
+    course.title = title
+    course.description = description
+    course.full_clean()
+    course.save()
+    return course
+
+
+@transaction.atomic
+def course_set_archived(*, course, archived):
+    course.archived = archived
+    course.save(update_fields=["archived"])
+    return course
+
+
+def course_delete(*, course):
+    try:
+        with transaction.atomic():
+            course.delete()
+    except ProtectedError:
+        raise DomainError(
+            _("%(course)s has attendance records, so it cannot be deleted; archive it instead.") % {"course": course}
+        )
+
+
+@transaction.atomic
+def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=10):
+    session = ClassSession(
+        course=course, starts_at=starts_at, ends_at=ends_at, room=room, late_after_minutes=late_after_minutes
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+def _series_days(weekdays, first_date, last_date):
+    if last_date < first_date:
+        raise DomainError(_("The last date must not be before the first date."))
+    if (last_date - first_date).days > MAX_SERIES_DAYS:
+        raise DomainError(_("A series may span one year at most."))
+    days, day = [], first_date
+    while day <= last_date:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += timedelta(days=1)
+    if not days:
+        raise DomainError(_("No day in that date range falls on the chosen weekdays."))
+    return days
+
+
+@transaction.atomic
+def sessions_create_weekly(
+    *, course, weekdays, start_time, end_time, first_date, last_date, room="", late_after_minutes=10
+):
+    """One session on each chosen weekday (0 is Monday) between the two dates, times in the local zone."""
+    if end_time <= start_time:
+        raise DomainError(_("A session must end after it starts."))
+    zone = timezone.get_current_timezone()
+    sessions = [
+        ClassSession(
+            course=course,
+            starts_at=timezone.make_aware(datetime.combine(day, start_time), zone),
+            ends_at=timezone.make_aware(datetime.combine(day, end_time), zone),
+            room=room,
+            late_after_minutes=late_after_minutes,
+        )
+        for day in _series_days({int(d) for d in weekdays}, first_date, last_date)
+    ]
+    for session in sessions:
+        session.full_clean()
+    return ClassSession.objects.bulk_create(sessions)
+
+
+@transaction.atomic
+def session_update(*, session, starts_at, ends_at, room, late_after_minutes):
+    session.starts_at = starts_at
+    session.ends_at = ends_at
+    session.room = room
+    session.late_after_minutes = late_after_minutes
+    session.full_clean()
+    session.save()
+    return session
+
+
+def session_delete(*, session):
+    try:
+        with transaction.atomic():
+            session.delete()
+    except ProtectedError:
+        raise DomainError(_("This session has attendance records, so it cannot be deleted; cancel it instead."))
+
+
+def _student_for(identifier):
+    user = user_by_identifier(identifier)
+    if user is None:
+        raise DomainError(_("No account has the email or student number “%(id)s”.") % {"id": identifier})
+    if user.role != Role.STUDENT:
+        raise DomainError(_("%(user)s is not a student.") % {"user": user})
+    return user
+
+
+def _enroll(course, student):
+    enrollment, created = Enrollment.objects.get_or_create(course=course, student=student)
+    if not created:
+        if enrollment.active:
+            raise DomainError(_("%(student)s is already enrolled.") % {"student": student})
+        enrollment.active = True
+        enrollment.enrolled_on = timezone.localdate()
+        enrollment.save(update_fields=["active", "enrolled_on"])
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_add(*, course, identifier):
+    """Enroll the student with this email or student number."""
+    return _enroll(course, _student_for(identifier))
+
+
+@transaction.atomic
+def enrollments_import(*, course, text=None, upload=None):
+    """Enroll one student per line (email or student number, first column); all lines good, or none.
+
+    A first line reading `email` or `student_number` is taken as a header and skipped.
+    """
+    rows = list(read_rows(text=text, upload=upload))
+    if rows and rows[0][1][0].lower() in {"email", "student_number", "student number"}:
+        rows = rows[1:]
+    if not rows:
+        raise ImportRejected([LineError(0, _("There is no line to import."))])
+    students, errors, seen = [], [], set()
+    for number, cells in rows:
+        try:
+            student = _student_for(cells[0])
+        except DomainError as error:
+            errors.append(LineError(number, error.message))
+            continue
+        if student.pk in seen:
+            errors.append(LineError(number, _("%(student)s appears twice.") % {"student": student}))
+        elif Enrollment.objects.filter(course=course, student=student, active=True).exists():
+            errors.append(LineError(number, _("%(student)s is already enrolled.") % {"student": student}))
+        seen.add(student.pk)
+        students.append(student)
+    if errors:
+        raise ImportRejected(errors)
+    return [_enroll(course, student) for student in students]
+
+
+@transaction.atomic
+def enrollment_remove(*, course, student):
+    """Take a student off the roster; their past records stay, and enrolling them again restores them."""
+    updated = Enrollment.objects.filter(course=course, student=student, active=True).update(active=False)
+    if not updated:
+        raise DomainError(_("%(student)s is not enrolled in this course.") % {"student": student})

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Install what the tests need, check lint and migrations, then run the whole suite twice: on SQLite with the
+# in-memory channel layer, and on PostgreSQL with Redis. Redis and PostgreSQL are started (or installed, as
+# root) when missing; with CI set, failing to get them fails the run instead of skipping that pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh requirements-dev.txt
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt_install chromium
+  else
+    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
+
+unavailable() {
+  if [ -n "${CI:-}" ]; then echo "FAIL: $1" >&2; exit 1; fi
+  echo "WARNING: $1; the PostgreSQL and Redis pass is skipped (it is required when CI is set)." >&2
+  SKIP_SERVICES=1
+}
+
+redis_up() { .venv/bin/python -c 'import redis; redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()' 2>/dev/null; }
+postgres_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+
+start_redis() {
+  redis_up && return 0
+  command -v redis-server >/dev/null || { [ "$(id -u)" = 0 ] && apt_install redis-server; } || true
+  command -v redis-server >/dev/null || return 1
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 50); do redis_up && return 0; sleep 0.2; done
+  return 1
+}
+
+start_postgres() {
+  postgres_up && return 0
+  if [ ! -d /etc/postgresql ] && [ "$(id -u)" = 0 ]; then
+    apt_install postgresql
+    fresh_postgres=1
+  fi
+  [ -d /etc/postgresql ] || return 1
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 50); do postgres_up && break; sleep 0.2; done
+  postgres_up || return 1
+  if [ -n "${fresh_postgres:-}" ]; then
+    # A new cluster only lets the postgres system user in; give the tests a password to use over TCP.
+    as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+  fi
+}
+
+SKIP_SERVICES=
+start_redis || unavailable "Redis is not reachable on 127.0.0.1:6379"
+[ -n "$SKIP_SERVICES" ] || start_postgres || unavailable "PostgreSQL is not reachable on 127.0.0.1:5432"
+
+echo "== ruff"
+ruff check .
+ruff format --check .
+echo "== migrations"
+DEBUG=True python manage.py makemigrations --check --dry-run
+
+echo "== tests on SQLite, in-memory channel layer"
+env -u DATABASE_URL -u REDIS_URL pytest "$@"
+
+if [ -z "$SKIP_SERVICES" ]; then
+  echo "== tests on PostgreSQL, Redis channel layer"
+  DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/attendance} \
+    REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
+    pytest "$@"
+fi

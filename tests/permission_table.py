@@ -1,0 +1,69 @@
+"""What each kind of person gets from each named URL, for the permission matrix test.
+
+Roles: anonymous; the `student` of the course and an `other_student`; the `teacher` of the course and an
+`other_teacher`; the `parent` of the student and an `other_parent`; an `admin`. Outcomes: an HTTP status, or
+"login" for a redirect to the login page. Every named URL outside Django admin must be here.
+"""
+
+ROLES = ["anonymous", "student", "other_student", "teacher", "other_teacher", "parent", "other_parent", "admin"]
+
+
+def outcomes(default, **by_role):
+    """`default` for every role not named; anonymous visitors go to the login page unless said otherwise."""
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = "login"
+    table.update(by_role)
+    return table
+
+
+EVERYONE = outcomes(200)
+PUBLIC = outcomes(200, anonymous=200)
+COURSE_MEMBERS = outcomes(404, student=200, teacher=200, parent=200, admin=200)
+COURSE_MANAGERS = outcomes(404, teacher=200, admin=200)
+COURSE_MANAGERS_POST = outcomes(404, teacher=302, admin=302)
+
+
+def course(cast):
+    return {"pk": cast.course.pk}
+
+
+def session(cast):
+    return {"pk": cast.session.pk}
+
+
+def no_args(cast):
+    return {}
+
+
+# name: (method, kwargs from the cast, outcomes)
+TABLE = {
+    "home": ("get", no_args, EVERYONE),
+    "accounts:login": ("get", no_args, outcomes(302, anonymous=200)),
+    "accounts:logout": ("get", no_args, outcomes(405, anonymous=405)),
+    "accounts:profile": ("get", no_args, EVERYONE),
+    "accounts:register": ("get", no_args, outcomes(404, anonymous=404)),
+    "accounts:password_change": ("get", no_args, EVERYONE),
+    "accounts:password_change_done": ("get", no_args, EVERYONE),
+    "accounts:password_reset": ("get", no_args, PUBLIC),
+    "accounts:password_reset_done": ("get", no_args, PUBLIC),
+    "accounts:password_reset_confirm": ("get", lambda cast: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
+    "accounts:password_reset_complete": ("get", no_args, PUBLIC),
+    "courses:course_list": ("get", no_args, EVERYONE),
+    "courses:course_create": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
+    "courses:course_detail": ("get", course, COURSE_MEMBERS),
+    "courses:course_edit": ("get", course, COURSE_MANAGERS),
+    "courses:course_archive": ("post", course, COURSE_MANAGERS_POST),
+    "courses:course_delete": ("get", course, COURSE_MANAGERS),
+    "courses:session_create": ("get", course, COURSE_MANAGERS),
+    "courses:session_series": ("get", course, COURSE_MANAGERS),
+    "courses:roster": ("get", course, COURSE_MANAGERS),
+    "courses:roster_import": ("get", course, COURSE_MANAGERS),
+    "courses:roster_remove": (
+        "post",
+        lambda cast: {"pk": cast.course.pk, "student_pk": cast.student.pk},
+        COURSE_MANAGERS_POST,
+    ),
+    "courses:session_edit": ("get", session, COURSE_MANAGERS),
+    "courses:session_delete": ("get", session, COURSE_MANAGERS),
+    "attendance:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
+}
