@@ -4,6 +4,9 @@ course."""
 import pytest
 
 from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
+from attendance.models import Status
+from attendance.selectors import MAX_WRONG_CODES
+from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 
 
@@ -32,6 +35,8 @@ class Cast:
         EnrollmentFactory(course=self.course, student=self.student)
         EnrollmentFactory(course=self.other_course, student=self.other_student)
         self.session = ClassSessionFactory(course=self.course)
+        self.record = AttendanceRecordFactory(session=self.session, student=self.student, status=Status.PENDING)
+        CodeLockoutFactory(session=self.session, student=self.student, failures=MAX_WRONG_CODES)
 
     def by_role(self, name):
         return None if name == "anonymous" else getattr(self, name)

@@ -1,12 +1,39 @@
 from django.contrib import admin
 
-from attendance.models import AttendanceRecord
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, StatusChange
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["changed_at", "changed_by", "from_status", "to_status", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AttendanceRecord)
 class AttendanceRecordAdmin(admin.ModelAdmin):
-    list_display = ["student", "session", "status", "method", "submitted_at"]
-    list_filter = ["status", "method", "session__course"]
+    list_display = ["student", "session", "status", "method", "is_late", "submitted_at"]
+    list_filter = ["status", "method", "is_late", "session__course"]
     search_fields = ["student__email", "student__last_name", "student__student_number", "session__course__code"]
     list_select_related = ["student", "session__course"]
     autocomplete_fields = ["student", "session"]
+    readonly_fields = ["submitted_at", "updated_at", "ip_address", "browser_marker"]
+    inlines = [StatusChangeInline]
+
+
+@admin.register(AttendanceCode)
+class AttendanceCodeAdmin(admin.ModelAdmin):
+    list_display = ["session", "code", "rotate_seconds", "issued_by", "issued_at", "expires_at", "ended_at"]
+    list_select_related = ["session__course", "issued_by"]
+    list_filter = ["session__course"]
+    exclude = ["secret"]
+
+
+@admin.register(CodeLockout)
+class CodeLockoutAdmin(admin.ModelAdmin):
+    list_display = ["student", "session", "failures"]
+    list_select_related = ["student", "session__course"]
+    search_fields = ["student__email", "student__last_name"]

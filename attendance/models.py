@@ -1,8 +1,14 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ClassSession
+
+# No look-alikes: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
 
 
 class Status(models.TextChoices):
@@ -19,6 +25,42 @@ class Method(models.TextChoices):
     MANUAL = "manual", _("Manual")
 
 
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_secret():
+    return secrets.token_hex(16)
+
+
+class AttendanceCode(models.Model):
+    """The live code of a session. A new one ends the old one (`ended_at`).
+
+    With `rotate_seconds` set, the code shown changes every period: it is derived from `secret` and the period
+    number, so nothing has to be written as it turns.
+    """
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=CODE_LENGTH, default=new_code)
+    secret = models.CharField(max_length=32, default=new_secret)
+    rotate_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"], condition=models.Q(ended_at__isnull=True), name="one_live_code_per_session"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.session} · {self.code}"
+
+
 class AttendanceRecord(models.Model):
     """One student's attendance at one session.
 
@@ -33,14 +75,52 @@ class AttendanceRecord(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.MANUAL)
+    is_late = models.BooleanField(_("late check-in"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    browser_marker = models.CharField(_("browser marker"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Why it was rejected, say."))
 
     class Meta:
         ordering = ["session", "student"]
         verbose_name = _("attendance record")
         verbose_name_plural = _("attendance records")
         constraints = [models.UniqueConstraint(fields=["session", "student"], name="one_record_per_student_session")]
+        indexes = [models.Index(fields=["session", "browser_marker"])]
 
     def __str__(self):
         return f"{self.student} · {self.session} · {self.get_status_display()}"
+
+
+class StatusChange(models.Model):
+    """The history of a record: every change of status, who made it and why."""
+
+    record = models.ForeignKey(AttendanceRecord, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class CodeLockout(models.Model):
+    """Wrong codes a student typed for a session; at `MAX_WRONG_CODES` their code entry is locked."""
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="lockouts")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "student"], name="one_lockout_per_student_session")]
+
+    def __str__(self):
+        return f"{self.student} · {self.session} · {self.failures}"

@@ -6,4 +6,16 @@ app_name = "attendance"
 
 urlpatterns = [
     path("children/<int:pk>/", views.child_detail, name="child_detail"),
+    path("checkin/", views.checkin, name="checkin"),
+    path("sessions/<int:pk>/live/", views.session_live, name="session_live"),
+    path("sessions/<int:pk>/open/", views.session_open, name="session_open"),
+    path("sessions/<int:pk>/code/", views.code_new, name="code_new"),
+    path("sessions/<int:pk>/close/", views.session_close, name="session_close"),
+    path("sessions/<int:pk>/validate-all/", views.validate_all, name="validate_all"),
+    path("sessions/<int:pk>/unlock/<int:student_pk>/", views.lockout_clear, name="lockout_clear"),
+    path("sessions/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
+    path("sessions/<int:pk>/projector/", views.projector, name="projector"),
+    path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("records/<int:pk>/validate/", views.record_validate, name="record_validate"),
+    path("records/<int:pk>/reject/", views.record_reject, name="record_reject"),
 ]

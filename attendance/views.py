@@ -1,8 +1,23 @@
+import json
+import secrets
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import children_of, children_visible_to, role_counts
+from attendance import selectors, services
+from attendance.forms import CheckinForm, RejectForm, RollCallForm
+from attendance.models import AttendanceRecord, Method
+from attendance_system.errors import DomainError
 from courses import selectors as course_selectors
 from courses.models import ClassSession, Course
 
@@ -18,9 +33,15 @@ def _teacher_dashboard(user):
 
 
 def _student_dashboard(user):
+    open_sessions = course_selectors.open_sessions_of_student(user)
     return {
         "courses": course_selectors.courses_visible_to(user).filter(archived=False).prefetch_related("teachers"),
         "upcoming": course_selectors.upcoming_sessions_of_student(user),
+        "open_sessions": open_sessions,
+        "open_records": AttendanceRecord.objects.filter(student=user, session__in=open_sessions).select_related(
+            "session__course"
+        ),
+        "form": CheckinForm(),
     }
 
 
@@ -65,3 +86,200 @@ def child_detail(request, pk):
         "upcoming": course_selectors.upcoming_sessions_of_student(child, limit=20),
     }
     return render(request, "attendance/child_detail.html", context)
+
+
+def _get_managed_session(request, pk):
+    return get_object_or_404(course_selectors.sessions_managed_by(request.user).select_related("course"), pk=pk)
+
+
+def _get_managed_record(request, pk):
+    sessions = course_selectors.sessions_managed_by(request.user)
+    return get_object_or_404(
+        AttendanceRecord.objects.select_related("session__course", "student"), pk=pk, session__in=sessions
+    )
+
+
+def _live_context(session):
+    code = selectors.live_code(session)
+    return {
+        "session": session,
+        "code": code,
+        "records": selectors.records_for_live(session),
+        "counters": selectors.counters(session),
+        "locked": selectors.locked_students(session),
+    }
+
+
+@login_required
+def session_live(request, pk):
+    """The teacher's live dashboard; with htmx, only its body (used to re-sync after a reconnect)."""
+    session = _get_managed_session(request, pk)
+    template = "attendance/session_live.html#live-body" if request.htmx else "attendance/session_live.html"
+    return render(request, template, _live_context(session))
+
+
+def _after_action(request, session, error=None):
+    """htmx callers get the refreshed live body; others go back to the page with a message."""
+    if error:
+        messages.error(request, error)
+    if request.htmx:
+        response = render(request, "attendance/session_live.html#live-body", _live_context(session))
+        if error:
+            response["HX-Trigger"] = json.dumps({"showError": error})
+        return response
+    return redirect("attendance:session_live", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_open(request, pk):
+    session = _get_managed_session(request, pk)
+    try:
+        services.session_open(session=session, by=request.user)
+    except DomainError as error:
+        return _after_action(request, session, error.message)
+    return _after_action(request, session)
+
+
+@login_required
+@require_POST
+def code_new(request, pk):
+    session = _get_managed_session(request, pk)
+    try:
+        services.code_issue(session=session, by=request.user)
+    except DomainError as error:
+        return _after_action(request, session, error.message)
+    return _after_action(request, session)
+
+
+@login_required
+@require_POST
+def session_close(request, pk):
+    session = _get_managed_session(request, pk)
+    services.session_close(session=session, by=request.user)
+    return _after_action(request, session)
+
+
+@login_required
+@require_POST
+def validate_all(request, pk):
+    session = _get_managed_session(request, pk)
+    services.records_validate_pending(session=session, by=request.user)
+    return _after_action(request, session)
+
+
+@login_required
+@require_POST
+def record_validate(request, pk):
+    record = _get_managed_record(request, pk)
+    try:
+        services.record_validate(record=record, by=request.user)
+    except DomainError as error:
+        return _after_action(request, record.session, error.message)
+    return _after_action(request, record.session)
+
+
+@login_required
+@require_POST
+def record_reject(request, pk):
+    record = _get_managed_record(request, pk)
+    form = RejectForm(request.POST)
+    try:
+        services.record_reject(record=record, by=request.user, reason=form.data.get("reason", ""))
+    except DomainError as error:
+        return _after_action(request, record.session, error.message)
+    return _after_action(request, record.session)
+
+
+@login_required
+def record_detail(request, pk):
+    """A record and its history, for the teachers of the course."""
+    record = _get_managed_record(request, pk)
+    changes = record.changes.select_related("changed_by")
+    return render(request, "attendance/record_detail.html", {"record": record, "changes": changes})
+
+
+@login_required
+@require_POST
+def lockout_clear(request, pk, student_pk):
+    session = _get_managed_session(request, pk)
+    lockout = get_object_or_404(selectors.locked_students(session), student_id=student_pk)
+    services.lockout_clear(session=session, student=lockout.student)
+    messages.success(request, _("%(student)s can enter a code again.") % {"student": lockout.student})
+    return _after_action(request, session)
+
+
+@login_required
+def roll_call(request, pk):
+    session = _get_managed_session(request, pk)
+    students = list(course_selectors.students_of(session.course).order_by("last_name", "first_name"))
+    current = dict(AttendanceRecord.objects.filter(session=session).values_list("student_id", "status"))
+    form = RollCallForm(request.POST or None, students=students, initial_statuses=current)
+    if form.is_valid():
+        try:
+            count = services.roll_call_save(session=session, by=request.user, statuses=form.statuses())
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Roll call saved (%(count)d changed).") % {"count": count})
+            return redirect("attendance:session_live", pk=session.pk)
+    return render(request, "attendance/roll_call.html", {"session": session, "form": form, "current": current})
+
+
+@login_required
+def projector(request, pk):
+    """Full-screen code and QR for a projector; with htmx, only the part that changes."""
+    session = _get_managed_session(request, pk)
+    code = selectors.live_code(session)
+    context = {"session": session, "code": code}
+    if code:
+        shown, changes_at = services.code_shown(code)
+        link = request.build_absolute_uri(f"{reverse('attendance:checkin')}?{urlencode({'code': shown, 'via': 'qr'})}")
+        seconds_left = max(int((changes_at - timezone.now()).total_seconds()), 0)
+        context |= {
+            "shown": shown,
+            "changes_at": changes_at,
+            "qr": segno.make(link, error="m").svg_inline(omitsize=True, dark="#000", light="#fff"),
+            # Refresh when the code turns, and at least every 5 s to follow a new code or a closed session.
+            "refresh": min(seconds_left + 1, 5),
+        }
+    template = "attendance/projector.html#projection" if request.htmx else "attendance/projector.html"
+    return render(request, template, context)
+
+
+DEVICE_COOKIE = "attendance_device"
+
+
+@login_required
+def checkin(request):
+    """A student types a code (or arrives from the projector's QR with it filled in)."""
+    if not request.user.is_student:
+        raise PermissionDenied
+    form = CheckinForm(
+        request.POST or None, initial={"code": request.GET.get("code", ""), "via": request.GET.get("via", "")}
+    )
+    record = None
+    if form.is_valid():
+        try:
+            record = services.code_submit(
+                student=request.user,
+                typed=form.cleaned_data["code"],
+                method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
+                address=request.META.get("REMOTE_ADDR"),
+                marker=request.COOKIES.get(DEVICE_COOKIE, ""),
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+    template = "attendance/checkin.html#checkin-box" if request.htmx else "attendance/checkin.html"
+    response = render(request, template, {"form": form, "record": record})
+    if DEVICE_COOKIE not in request.COOKIES:
+        # Marks this browser, to flag one phone checking in several students.
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(16),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response

@@ -1,3 +1,6 @@
 """WebSocket routes of every app, mounted by asgi.py behind authentication and origin checks."""
 
-websocket_urlpatterns = []
+from attendance.routing import websocket_urlpatterns as attendance_routes
+from notifications.routing import websocket_urlpatterns as notification_routes
+
+websocket_urlpatterns = [*attendance_routes, *notification_routes]

@@ -17,7 +17,15 @@ WEEKDAYS = [
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
-        fields = ["code", "title", "description"]
+        fields = [
+            "code",
+            "title",
+            "description",
+            "code_minutes",
+            "rotate_seconds",
+            "auto_validate",
+            "validate_pending_on_close",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean_code(self):

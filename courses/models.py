@@ -26,6 +26,29 @@ class Course(models.Model):
         verbose_name=_("students"),
     )
     archived = models.BooleanField(_("archived"), default=False)
+    code_minutes = models.PositiveSmallIntegerField(
+        _("code validity (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("How long a check-in code stays valid."),
+    )
+    rotate_seconds = models.PositiveSmallIntegerField(
+        _("rotate the projected code every (seconds)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10), MaxValueValidator(60)],
+        help_text=_("Leave empty for a fixed code. A rotating code is useless once texted to someone outside."),
+    )
+    auto_validate = models.BooleanField(
+        _("validate code check-ins automatically"),
+        default=False,
+        help_text=_("Students are marked at once, with no review step."),
+    )
+    validate_pending_on_close = models.BooleanField(
+        _("validate pending check-ins when the session closes"),
+        default=False,
+        help_text=_("Otherwise they stay pending for you to review."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import children_of
-from courses.models import ClassSession, Course, Enrollment
+from courses.models import ClassSession, Course, Enrollment, SessionState
 
 
 def courses_managed_by(user):
@@ -41,6 +41,10 @@ def sessions_of_student(student):
 
 def upcoming_sessions_of_student(student, *, limit=10):
     return sessions_of_student(student).filter(ends_at__gte=timezone.now()).select_related("course")[:limit]
+
+
+def open_sessions_of_student(student):
+    return sessions_of_student(student).filter(state=SessionState.OPEN).select_related("course")
 
 
 def sessions_on_day(sessions, day):

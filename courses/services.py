@@ -9,14 +9,14 @@ from accounts.models import Role
 from accounts.selectors import user_by_identifier
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
-from courses.models import ClassSession, Course, Enrollment
+from courses.models import ClassSession, Course, Enrollment, SessionState
 
 MAX_SERIES_DAYS = 366
 
 
 @transaction.atomic
-def course_create(*, teacher, code, title, description=""):
-    course = Course(code=code.strip().upper(), title=title, description=description)
+def course_create(*, teacher, code, title, **fields):
+    course = Course(code=code.strip().upper(), title=title, **fields)
     course.full_clean()
     course.save()
     if teacher.is_teacher:
@@ -25,10 +25,11 @@ def course_create(*, teacher, code, title, description=""):
 
 
 @transaction.atomic
-def course_update(*, course, code, title, description):
+def course_update(*, course, code, title, **fields):
     course.code = code.strip().upper()
     course.title = title
-    course.description = description
+    for name, value in fields.items():
+        setattr(course, name, value)
     course.full_clean()
     course.save()
     return course
@@ -179,3 +180,28 @@ def enrollment_remove(*, course, student):
     updated = Enrollment.objects.filter(course=course, student=student, active=True).update(active=False)
     if not updated:
         raise DomainError(_("%(student)s is not enrolled in this course.") % {"student": student})
+
+
+OPEN_EARLY = timedelta(minutes=15)
+
+
+@transaction.atomic
+def session_mark_open(*, session, now=None):
+    """Open a session for check-in: from 15 minutes before its start until its end."""
+    now = now or timezone.now()
+    if session.state == SessionState.CANCELLED:
+        raise DomainError(_("This session is cancelled."))
+    if session.state == SessionState.CLOSED:
+        raise DomainError(_("This session is closed."))
+    if not session.starts_at - OPEN_EARLY <= now < session.ends_at:
+        raise DomainError(_("A session can be opened from 15 minutes before its start until its end."))
+    session.state = SessionState.OPEN
+    session.save(update_fields=["state"])
+    return session
+
+
+@transaction.atomic
+def session_mark_closed(*, session):
+    session.state = SessionState.CLOSED
+    session.save(update_fields=["state"])
+    return session

@@ -31,6 +31,10 @@ def session(cast):
     return {"pk": cast.session.pk}
 
 
+def record(cast):
+    return {"pk": cast.record.pk}
+
+
 def no_args(cast):
     return {}
 
@@ -65,5 +69,21 @@ TABLE = {
     ),
     "courses:session_edit": ("get", session, COURSE_MANAGERS),
     "courses:session_delete": ("get", session, COURSE_MANAGERS),
+    "attendance:checkin": ("get", no_args, outcomes(403, student=200, other_student=200)),
+    "attendance:session_live": ("get", session, COURSE_MANAGERS),
+    "attendance:session_open": ("post", session, COURSE_MANAGERS_POST),
+    "attendance:code_new": ("post", session, COURSE_MANAGERS_POST),
+    "attendance:session_close": ("post", session, COURSE_MANAGERS_POST),
+    "attendance:validate_all": ("post", session, COURSE_MANAGERS_POST),
+    "attendance:lockout_clear": (
+        "post",
+        lambda cast: {"pk": cast.session.pk, "student_pk": cast.student.pk},
+        COURSE_MANAGERS_POST,
+    ),
+    "attendance:roll_call": ("get", session, COURSE_MANAGERS),
+    "attendance:projector": ("get", session, COURSE_MANAGERS),
+    "attendance:record_detail": ("get", record, COURSE_MANAGERS),
+    "attendance:record_validate": ("post", record, COURSE_MANAGERS_POST),
+    "attendance:record_reject": ("post", record, COURSE_MANAGERS_POST),
     "attendance:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
 }

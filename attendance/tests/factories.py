@@ -1,6 +1,6 @@
 import factory
 
-from attendance.models import AttendanceRecord, Status
+from attendance.models import AttendanceRecord, CodeLockout, Status
 
 
 class AttendanceRecordFactory(factory.django.DjangoModelFactory):
@@ -10,3 +10,11 @@ class AttendanceRecordFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory("courses.tests.factories.ClassSessionFactory")
     student = factory.SubFactory("accounts.tests.factories.StudentFactory")
     status = Status.PRESENT
+
+
+class CodeLockoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodeLockout
+
+    session = factory.SubFactory("courses.tests.factories.ClassSessionFactory")
+    student = factory.SubFactory("accounts.tests.factories.StudentFactory")

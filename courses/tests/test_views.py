@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tests.factories import StudentFactory
-from attendance.tests.factories import AttendanceRecordFactory
 from courses.models import ClassSession, Course
+from courses.tests.factories import ClassSessionFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,14 @@ def teacher_client(client, cast):
 
 class TestCourseCreate:
     def test_a_teacher_creates_a_course_and_lands_on_it(self, teacher_client, cast):
-        response = teacher_client.post(reverse("courses:course_create"), {"code": "bio1", "title": "Biology"})
+        response = teacher_client.post(reverse("courses:course_create"), {"code": "bio1", "title": "Biology", "code_minutes": 10})
         course = Course.objects.get(code="BIO1")
         assert response.url == reverse("courses:course_detail", args=[course.pk])
         assert cast.teacher in course.teachers.all()
 
     def test_a_duplicate_code_shows_a_field_error(self, teacher_client, cast):
         response = teacher_client.post(
-            reverse("courses:course_create"), {"code": cast.course.code.lower(), "title": "Copy"}
+            reverse("courses:course_create"), {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10}
         )
         assert response.status_code == 200
         assert "Course with this Code already exists." in response.text
@@ -44,6 +44,16 @@ class TestCourseManagement:
         cast.course.refresh_from_db()
         assert cast.course.code != "HACK"
 
+    def test_the_course_settings_are_saved_and_checked(self, teacher_client, cast):
+        url = reverse("courses:course_edit", args=[cast.course.pk])
+        data = {"code": "ok1", "title": "T", "code_minutes": 61, "rotate_seconds": 5}
+        response = teacher_client.post(url, data)
+        assert "less than or equal to 60" in response.text
+        assert "greater than or equal to 10" in response.text
+        teacher_client.post(url, {**data, "code_minutes": 5, "rotate_seconds": 30, "auto_validate": "on"})
+        cast.course.refresh_from_db()
+        assert (cast.course.code_minutes, cast.course.rotate_seconds, cast.course.auto_validate) == (5, 30, True)
+
     def test_archiving_hides_the_course_from_the_current_list(self, teacher_client, cast):
         teacher_client.post(reverse("courses:course_archive", args=[cast.course.pk]), {"archived": "1"})
         cast.course.refresh_from_db()
@@ -52,15 +62,17 @@ class TestCourseManagement:
         assert cast.course.code in teacher_client.get(reverse("courses:course_list"), {"archived": "1"}).text
 
     def test_deleting_a_course_with_attendance_is_refused_with_the_reason(self, teacher_client, cast):
-        AttendanceRecordFactory(session=cast.session, student=cast.student)
+        assert cast.session.records.exists()
         response = teacher_client.post(reverse("courses:course_delete", args=[cast.course.pk]), follow=True)
         assert "has attendance records, so it cannot be deleted; archive it instead" in response.text
         assert Course.objects.filter(pk=cast.course.pk).exists()
 
     def test_deleting_a_course_without_attendance_works(self, teacher_client, cast):
-        response = teacher_client.post(reverse("courses:course_delete", args=[cast.course.pk]))
+        course = CourseFactory(teachers=[cast.teacher])
+        ClassSessionFactory(course=course)
+        response = teacher_client.post(reverse("courses:course_delete", args=[course.pk]))
         assert response.url == reverse("courses:course_list")
-        assert not Course.objects.filter(pk=cast.course.pk).exists()
+        assert not Course.objects.filter(pk=course.pk).exists()
 
 
 class TestSessions:
@@ -92,7 +104,7 @@ class TestSessions:
         assert cast.session.room == "Z9"
 
     def test_deleting_a_session_with_attendance_is_refused_with_the_reason(self, teacher_client, cast):
-        AttendanceRecordFactory(session=cast.session, student=cast.student)
+        assert cast.session.records.exists()
         response = teacher_client.post(reverse("courses:session_delete", args=[cast.session.pk]), follow=True)
         assert "cancel it instead" in response.text
         assert ClassSession.objects.filter(pk=cast.session.pk).exists()

@@ -23,7 +23,7 @@ def test_a_teacher_sets_up_a_course(page, server):
     expect(page.get_by_role("heading", name="Hello Tess")).to_be_visible()
 
     page.get_by_role("link", name="New course").first.click()
-    page.get_by_label("Code").fill("bio101")
+    page.get_by_role("textbox", name="Code").fill("bio101")
     page.get_by_label("Title").fill("Biology")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="BIO101 · Biology")).to_be_visible()

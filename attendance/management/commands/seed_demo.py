@@ -11,6 +11,7 @@ from accounts.models import ParentLink, Role, User
 from attendance.models import AttendanceRecord
 from courses import services as course_services
 from courses.models import ClassSession, Course, Enrollment
+from courses.services import OPEN_EARLY
 
 DEMO_DOMAIN = "demo.school"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (published in the README on purpose)
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                     last_date=monday + timedelta(weeks=WEEKS_AFTER, days=6),
                     room=room,
                 )
+        self._session_now(Course.objects.get(code=COURSES[0][0]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {User.objects.filter(email__endswith='@' + DEMO_DOMAIN).count()} accounts, "
@@ -101,6 +103,14 @@ class Command(BaseCommand):
                 f"Password for every account: {DEMO_PASSWORD}"
             )
         )
+
+    def _session_now(self, course):
+        """A session of the first course running now, so that check-in can be tried at once."""
+        now = timezone.localtime()
+        if course.sessions.filter(starts_at__lte=now + OPEN_EARLY, ends_at__gt=now).exists():
+            return
+        start = now.replace(minute=0, second=0, microsecond=0)
+        course_services.session_create(course=course, starts_at=start, ends_at=start + timedelta(hours=2), room="A101")
 
     def _user(self, local, first, last, role, **extra):
         return User.objects.get_or_create(

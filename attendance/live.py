@@ -1,0 +1,29 @@
+"""Fragments pushed to live pages. Each is the same template partial the page renders on load."""
+
+from django.template.loader import render_to_string
+
+from attendance import selectors
+from notifications.live import push, session_group, user_group
+
+LIVE = "attendance/session_live.html"
+CHECKIN = "attendance/checkin.html"
+
+
+def push_session_rows(session, records, *, new=False):
+    """Rows (with the shared-browser flag annotated) and the counters, to the session's teachers.
+
+    Two messages: browsers parse table rows only where the fragment starts as a table part.
+    """
+    group = session_group(session.pk)
+    push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": records, "new": new}))
+    push(group, render_to_string(f"{LIVE}#counters", {"counters": selectors.counters(session), "oob": True}))
+
+
+def push_code(session, code):
+    push(session_group(session.pk), render_to_string(f"{LIVE}#code-panel", {"session": session, "code": code}))
+
+
+def push_student_status(record, *, toast):
+    """The student's own check-in status, on every page they have open, with a toast."""
+    html = render_to_string(f"{CHECKIN}#pushed-status", {"record": record, "toast": toast})
+    push(user_group(record.student_id), html)

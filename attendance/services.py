@@ -1,0 +1,321 @@
+"""Every rule that changes attendance: codes, check-ins, validation, roll call, closing."""
+
+import hashlib
+import hmac
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from attendance import live, selectors
+from attendance.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    AttendanceCode,
+    AttendanceRecord,
+    CodeLockout,
+    Method,
+    Status,
+    StatusChange,
+)
+from attendance_system.errors import DomainError
+from courses import services as course_services
+from courses.models import ClassSession, SessionState
+from courses.selectors import students_of
+
+LOCKED_MESSAGE = gettext_lazy("Too many wrong codes: code entry is locked for this session. Ask your teacher.")
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+def rotating_code(secret, step):
+    digest = hmac.new(secret.encode(), str(step).encode(), hashlib.sha256).digest()
+    return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
+
+
+def _step(code, now):
+    return int((now - code.issued_at).total_seconds() // code.rotate_seconds)
+
+
+def code_shown(code, *, now=None):
+    """The code to display now, and when it changes (its expiry for a fixed code)."""
+    now = _now(now)
+    if not code.rotate_seconds:
+        return code.code, code.expires_at
+    step = _step(code, now)
+    return rotating_code(code.secret, step), code.issued_at + timedelta(seconds=(step + 1) * code.rotate_seconds)
+
+
+def _code_matches(code, typed, now):
+    if code.ended_at is not None or now >= code.expires_at:
+        return False
+    if not code.rotate_seconds:
+        return hmac.compare_digest(code.code, typed)
+    # The code shown just before the current one stays good for one more period, for slow typists.
+    step = _step(code, now)
+    return any(hmac.compare_digest(rotating_code(code.secret, s), typed) for s in (step, step - 1) if s >= 0)
+
+
+def normalize_code(typed):
+    return "".join(typed.split()).upper()
+
+
+@transaction.atomic
+def code_issue(*, session, by, now=None):
+    """A new code for an open session; the old one ends."""
+    now = _now(now)
+    if session.state != SessionState.OPEN:
+        raise DomainError(_("Open the session first."))
+    AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=now)
+    course = session.course
+    rotate = course.rotate_seconds
+    code = AttendanceCode.objects.create(
+        session=session,
+        issued_by=by,
+        issued_at=now,
+        rotate_seconds=rotate,
+        expires_at=session.ends_at if rotate else now + timedelta(minutes=course.code_minutes),
+    )
+    live.push_code(session, code)
+    return code
+
+
+@transaction.atomic
+def session_open(*, session, by, now=None):
+    """Open the session for check-in and issue its first code."""
+    course_services.session_mark_open(session=session, now=_now(now))
+    return code_issue(session=session, by=by, now=now)
+
+
+def _check_rate(address):
+    if not address:
+        return
+    key = f"checkin-rate:{address}"
+    cache.add(key, 0, timeout=60)
+    if cache.incr(key) > settings.CHECKIN_RATE_PER_ADDRESS:
+        raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
+
+
+def _unmatched_reason(*, student, typed, open_sessions):
+    """Why a code matched none of the student's open sessions; a wrong code counts towards the lockout."""
+    for code in AttendanceCode.objects.filter(code=typed, session__state=SessionState.OPEN).select_related("session"):
+        if code.session in open_sessions:
+            return _("This code has expired. Ask your teacher for the current one.")
+        if code.ended_at is None:
+            return _("This code is for a course you are not enrolled in.")
+    if not open_sessions:
+        return _("None of your sessions is open for check-in right now.")
+    lockouts = []
+    for session in open_sessions:
+        lockout, _created = CodeLockout.objects.get_or_create(session=session, student=student)
+        CodeLockout.objects.filter(pk=lockout.pk).update(failures=F("failures") + 1)
+        lockout.refresh_from_db()
+        lockouts.append(lockout)
+    left = selectors.MAX_WRONG_CODES - max(lockout.failures for lockout in lockouts)
+    if left <= 0:
+        return LOCKED_MESSAGE
+    return _("Wrong code. %(left)d attempts left.") % {"left": left}
+
+
+def code_submit(*, student, typed, method=Method.CODE, address=None, marker="", now=None):
+    """A student's check-in with a code; finds the session among the student's open ones.
+
+    A fixed number of queries whatever the size of the course; the push happens after commit.
+    """
+    now = _now(now)
+    typed = normalize_code(typed)
+    _check_rate(address)
+    open_sessions = list(
+        ClassSession.objects.filter(
+            state=SessionState.OPEN, course__enrollments__student=student, course__enrollments__active=True
+        ).select_related("course")
+    )
+    codes = AttendanceCode.objects.filter(session__in=open_sessions, ended_at__isnull=True)
+    session = next((c.session for c in codes.select_related("session__course") if _code_matches(c, typed, now)), None)
+    locked = set(
+        CodeLockout.objects.filter(
+            session__in=open_sessions, student=student, failures__gte=selectors.MAX_WRONG_CODES
+        ).values_list("session_id", flat=True)
+    )
+    if (session.pk in locked) if session else (open_sessions and locked >= {s.pk for s in open_sessions}):
+        raise DomainError(LOCKED_MESSAGE)
+    if session is None:
+        # Raised only now, so that the wrong-code count written just before is not rolled back with it.
+        raise DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions))
+    return _record_check_in(session=session, student=student, method=method, address=address, marker=marker, now=now)
+
+
+def _record_check_in(*, session, student, method, address, marker, now):
+    existing = AttendanceRecord.objects.filter(session=session, student=student).first()
+    if existing:
+        raise DomainError(
+            _("You have already checked in: %(status)s.") % {"status": existing.get_status_display().lower()}
+        )
+    is_late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
+    validated = Status.LATE if is_late else Status.PRESENT
+    status = validated if session.course.auto_validate else Status.PENDING
+    try:
+        with transaction.atomic():
+            record = AttendanceRecord.objects.create(
+                session=session,
+                student=student,
+                status=status,
+                method=method,
+                is_late=is_late,
+                ip_address=address,
+                browser_marker=marker,
+            )
+            StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
+            same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker)
+            record.shared_browser = bool(marker) and same_browser.exclude(student=student).exists()
+            live.push_session_rows(session, [record], new=True)
+            if status != Status.PENDING:
+                live.push_student_status(record, toast=_("Your check-in was validated."))
+    except IntegrityError:
+        # A second submission raced this one; the database kept one record.
+        existing = AttendanceRecord.objects.get(session=session, student=student)
+        raise DomainError(
+            _("You have already checked in: %(status)s.") % {"status": existing.get_status_display().lower()}
+        )
+    return record
+
+
+def _apply(changes, *, by, reason="", note=None):
+    """Set each (record, status) pair, keep the history, and return the records that changed."""
+    changed = [(record, status) for record, status in changes if record.status != status]
+    StatusChange.objects.bulk_create(
+        StatusChange(record=record, changed_by=by, from_status=record.status, to_status=status, reason=reason)
+        for record, status in changed
+    )
+    by_status = defaultdict(list)
+    for record, status in changed:
+        record.status = status
+        by_status[status].append(record.pk)
+    extra = {} if note is None else {"note": note}
+    for status, pks in by_status.items():
+        AttendanceRecord.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now(), **extra)
+    return [record for record, _status in changed]
+
+
+def _push_changes(session, records, toast):
+    if not records:
+        return
+    live.push_session_rows(session, list(selectors.records_for_live(session).filter(pk__in=[r.pk for r in records])))
+    for record in records:
+        live.push_student_status(record, toast=toast)
+
+
+def _validated_status(record):
+    return Status.LATE if record.is_late else Status.PRESENT
+
+
+@transaction.atomic
+def record_validate(*, record, by):
+    if record.status != Status.PENDING:
+        raise DomainError(_("Only a pending check-in can be validated."))
+    changed = _apply([(record, _validated_status(record))], by=by, reason=_("Validated"))
+    _push_changes(record.session, changed, _("Your check-in was validated."))
+    return record
+
+
+@transaction.atomic
+def records_validate_pending(*, session, by):
+    pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
+    changed = _apply([(record, _validated_status(record)) for record in pending], by=by, reason=_("Validated"))
+    _push_changes(session, changed, _("Your check-in was validated."))
+    return changed
+
+
+@transaction.atomic
+def record_reject(*, record, by, reason):
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the check-in is rejected; the student will see it."))
+    if record.status != Status.PENDING:
+        raise DomainError(_("Only a pending check-in can be rejected."))
+    changed = _apply([(record, Status.ABSENT)], by=by, reason=reason, note=reason)
+    record.note = reason
+    _push_changes(record.session, changed, _("Your check-in was rejected: %(reason)s") % {"reason": reason})
+    return record
+
+
+ROLL_CALL_STATUSES = {Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED}
+
+
+@transaction.atomic
+def roll_call_save(*, session, by, statuses):
+    """Manual roll call: {student id: status} for students of the roster, saved in one transaction."""
+    if session.state == SessionState.CANCELLED:
+        raise DomainError(_("This session is cancelled."))
+    roster = {student.pk: student for student in students_of(session.course)}
+    unknown = set(statuses) - set(roster)
+    if unknown:
+        raise DomainError(_("Some students are not on the roster of this course."))
+    if set(statuses.values()) - ROLL_CALL_STATUSES:
+        raise DomainError(_("A status must be present, late, absent or excused."))
+    records = {r.student_id: r for r in AttendanceRecord.objects.select_for_update().filter(session=session)}
+    new = [
+        AttendanceRecord(session=session, student_id=student_id, status=status, method=Method.MANUAL)
+        for student_id, status in statuses.items()
+        if student_id not in records
+    ]
+    AttendanceRecord.objects.bulk_create(new)
+    StatusChange.objects.bulk_create(
+        StatusChange(record=record, changed_by=by, to_status=record.status, reason=_("Roll call")) for record in new
+    )
+    changed = _apply(
+        [(records[student_id], status) for student_id, status in statuses.items() if student_id in records],
+        by=by,
+        reason=_("Roll call"),
+    )
+    _push_changes(session, [*new, *changed], _("Your attendance was updated."))
+    return len(new) + len(changed)
+
+
+@transaction.atomic
+def lockout_clear(*, session, student):
+    """Let a locked-out student type a code again."""
+    return CodeLockout.objects.filter(session=session, student=student).update(failures=0)
+
+
+@transaction.atomic
+def session_close(*, session, by=None, now=None):
+    """Close check-in: students with no record are absent; pending ones are validated if the course says so.
+
+    Running it again on a closed session changes nothing.
+    """
+    if session.state in {SessionState.CLOSED, SessionState.CANCELLED}:
+        return 0
+    AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=_now(now))
+    course_services.session_mark_closed(session=session)
+    recorded = AttendanceRecord.objects.filter(session=session).values("student_id")
+    absent = AttendanceRecord.objects.bulk_create(
+        AttendanceRecord(session=session, student=student, status=Status.ABSENT, method=Method.MANUAL)
+        for student in students_of(session.course).exclude(pk__in=recorded)
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(record=r, changed_by=by, to_status=Status.ABSENT, reason=_("Session closed")) for r in absent
+    )
+    changed = []
+    if session.course.validate_pending_on_close:
+        pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
+        changed = _apply([(r, _validated_status(r)) for r in pending], by=by, reason=_("Session closed"))
+    _push_changes(session, [*absent, *changed], _("The session is closed."))
+    return len(absent) + len(changed)
+
+
+def sessions_close_due(*, now=None):
+    """Close every open session whose end has passed (the worker runs this every minute)."""
+    now = _now(now)
+    due = list(ClassSession.objects.filter(state=SessionState.OPEN, ends_at__lte=now).select_related("course"))
+    for session in due:
+        session_close(session=session, now=now)
+    return due

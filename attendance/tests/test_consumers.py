@@ -1,0 +1,106 @@
+"""The session socket lets in only the teachers of the course; pushes reach the right sockets only."""
+
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.utils import timezone
+
+from attendance import services
+from attendance_system.routing import websocket_urlpatterns
+from courses.tests.factories import ClassSessionFactory
+from tests.layers import use_layer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def layer(request, settings):
+    use_layer(settings, request.param)
+    yield request.param
+    channel_layers.backends.clear()
+
+
+def connect(path, user):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = user
+    return communicator
+
+
+@pytest.fixture
+def open_session(cast):
+    now = timezone.now()
+    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
+    code = services.session_open(session=session, by=cast.teacher)
+    return session, code
+
+
+async def test_the_teacher_of_the_course_gets_each_submission(layer, cast, open_session):
+    session, code = open_session
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    assert (await teacher.connect())[0]
+    record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
+    rows = await teacher.receive_from(timeout=3)
+    assert rows.startswith('<tbody hx-swap-oob="afterbegin:#checkins">')
+    assert f'id="record-{record.pk}"' in rows
+    assert cast.student.get_full_name() in rows
+    counters = await teacher.receive_from(timeout=3)
+    assert 'id="counters"' in counters
+    assert 'data-counter="pending">1<' in counters
+    await teacher.disconnect()
+
+
+@pytest.mark.parametrize("role", ["other_teacher", "student", "parent", "other_student"])
+async def test_everyone_else_is_refused_by_the_session_socket(layer, cast, open_session, role):
+    session, _code = open_session
+    communicator = connect(f"/ws/sessions/{session.pk}/", cast.by_role(role))
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_an_anonymous_visitor_is_refused(layer, cast, open_session):
+    from django.contrib.auth.models import AnonymousUser
+
+    session, _code = open_session
+    for path in (f"/ws/sessions/{session.pk}/", "/ws/me/"):
+        connected, _ = await connect(path, AnonymousUser()).connect()
+        assert not connected
+
+
+async def test_a_students_personal_socket_gets_only_their_own_validation(layer, cast, open_session):
+    session, code = open_session
+    mine = connect("/ws/me/", cast.student)
+    theirs = connect("/ws/me/", cast.other_student)
+    assert (await mine.connect())[0] and (await theirs.connect())[0]
+    record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
+    await sync_to_async(services.record_validate)(record=record, by=cast.teacher)
+    html = await mine.receive_from(timeout=3)
+    assert f'id="checkin-status-{session.pk}"' in html
+    assert "Present" in html
+    assert await theirs.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+async def test_the_real_stack_authenticates_by_session_cookie_and_checks_the_origin(cast, open_session, settings):
+    from django.test import Client
+
+    from attendance_system.asgi import application
+
+    session, _code = open_session
+    client = Client()
+    await sync_to_async(client.force_login)(cast.teacher)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    settings.ALLOWED_HOSTS = ["testserver"]
+
+    def socket(origin):
+        headers = [(b"cookie", cookie), (b"origin", origin), (b"host", b"testserver")]
+        return WebsocketCommunicator(application, f"/ws/sessions/{session.pk}/", headers=headers)
+
+    good = socket(b"http://testserver")
+    assert (await good.connect())[0]
+    await good.disconnect()
+    assert not (await socket(b"http://evil.example").connect())[0]

@@ -1,0 +1,34 @@
+"""The one way anything is pushed to browsers: server-rendered HTML sent to a group after the transaction
+commits, so no event ever describes a row that was rolled back."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def session_group(session_id):
+    """Teachers watching a class session."""
+    return f"session.{session_id}"
+
+
+def user_group(user_id):
+    """Every open page of one user."""
+    return f"user.{user_id}"
+
+
+def _send(group, html):
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, {"type": "fragment", "html": html})
+    except Exception:
+        # The row is committed; the page re-syncs when its socket reconnects, so a lost push loses nothing.
+        logger.exception("Live push to %s failed", group)
+
+
+def push(group, html):
+    """Send `html` (elements swapped in by id) to everyone in `group` once the current transaction commits."""
+    html = html.strip()
+    transaction.on_commit(lambda: _send(group, html))
