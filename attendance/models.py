@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ClassSession
@@ -76,7 +77,7 @@ class AttendanceRecord(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.MANUAL)
     is_late = models.BooleanField(_("late check-in"), default=False)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     browser_marker = models.CharField(_("browser marker"), max_length=64, blank=True)

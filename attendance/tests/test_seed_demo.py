@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, Q
 
 from accounts.models import ParentLink, Role, User
+from attendance.models import AttendanceRecord, Status, StatusChange
 from courses.models import ClassSession, Course, Enrollment
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +17,8 @@ def counts():
         "enrollments": Enrollment.objects.count(),
         "sessions": ClassSession.objects.count(),
         "parent_links": ParentLink.objects.count(),
+        "records": AttendanceRecord.objects.count(),
+        "history": StatusChange.objects.count(),
     }
 
 
@@ -41,6 +45,22 @@ def test_it_builds_the_documented_institution():
 
 def test_reset_rebuilds_it_from_scratch():
     call_command("seed_demo")
-    Course.objects.get(code="MATH101").sessions.all().delete()
+    first = counts()
+    Course.objects.filter(code="MATH101").update(title="Renamed")
+    call_command("seed_demo")
+    assert Course.objects.get(code="MATH101").title == "Renamed"
     call_command("seed_demo", reset=True)
-    assert Course.objects.get(code="MATH101").sessions.count() > 0
+    assert Course.objects.get(code="MATH101").title == "Calculus I"
+    assert counts() == first
+
+
+def test_it_adds_realistic_history_with_students_at_risk():
+    call_command("seed_demo")
+    statuses = dict(AttendanceRecord.objects.values_list("status").annotate(n=Count("pk")))
+    assert statuses[Status.PRESENT] > statuses[Status.LATE] + statuses[Status.ABSENT] + statuses[Status.EXCUSED]
+    assert all(statuses[s] > 0 for s in (Status.LATE, Status.ABSENT, Status.EXCUSED))
+    rates = AttendanceRecord.objects.values("student", "session__course").annotate(
+        held=Count("pk"), attended=Count("pk", filter=Q(status__in=[Status.PRESENT, Status.LATE]))
+    )
+    below = {row["student"] for row in rates if row["attended"] / row["held"] < 0.75}
+    assert len(below) >= 3

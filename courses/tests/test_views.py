@@ -17,7 +17,9 @@ def teacher_client(client, cast):
 
 class TestCourseCreate:
     def test_a_teacher_creates_a_course_and_lands_on_it(self, teacher_client, cast):
-        response = teacher_client.post(reverse("courses:course_create"), {"code": "bio1", "title": "Biology", "code_minutes": 10})
+        response = teacher_client.post(
+            reverse("courses:course_create"), {"code": "bio1", "title": "Biology", "code_minutes": 10}
+        )
         course = Course.objects.get(code="BIO1")
         assert response.url == reverse("courses:course_detail", args=[course.pk])
         assert cast.teacher in course.teachers.all()

@@ -1,5 +1,6 @@
 """The demo institution: accounts, courses, rosters and weekly sessions. Run it as often as you like."""
 
+import random
 from datetime import time, timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -8,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ParentLink, Role, User
-from attendance.models import AttendanceRecord
+from attendance.models import AttendanceRecord, Method, Status, StatusChange
 from courses import services as course_services
-from courses.models import ClassSession, Course, Enrollment
+from courses.models import ClassSession, Course, Enrollment, SessionState
 from courses.services import OPEN_EARLY
 
 DEMO_DOMAIN = "demo.school"
@@ -43,6 +44,10 @@ COURSES = [
     ("HIST105", "Modern History", "teacher2", [0, 2, 4], time(16, 30), time(17, 30), "C12", (46, 60)),
 ]
 WEEKS_BEFORE, WEEKS_AFTER = 6, 4
+HISTORY_STATUSES = [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED]
+USUAL_WEIGHTS = [84, 8, 6, 2]
+# Absent from two sessions in five: 60 %, below the usual 75 % threshold.
+FREQUENT_ABSENTEES = {5, 20, 35}
 
 
 def demo_email(local):
@@ -95,6 +100,7 @@ class Command(BaseCommand):
                     room=room,
                 )
         self._session_now(Course.objects.get(code=COURSES[0][0]))
+        self._history()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {User.objects.filter(email__endswith='@' + DEMO_DOMAIN).count()} accounts, "
@@ -111,6 +117,37 @@ class Command(BaseCommand):
             return
         start = now.replace(minute=0, second=0, microsecond=0)
         course_services.session_create(course=course, starts_at=start, ends_at=start + timedelta(hours=2), room="A101")
+
+    def _history(self):
+        """Six weeks of past attendance, the same at every run: mostly present, some late or absent, a few
+        excused, and three students who miss often enough to fall below 75 %."""
+        rng = random.Random(2026)
+        past = ClassSession.objects.filter(
+            course__code__in=[c[0] for c in COURSES], ends_at__lt=timezone.now(), records__isnull=True
+        ).select_related("course")
+        records = []
+        for index, session in enumerate(past.order_by("course", "starts_at")):
+            for enrollment in session.course.enrollments.filter(active=True).select_related("student"):
+                if int(enrollment.student.student_number[1:]) in FREQUENT_ABSENTEES:
+                    status = Status.ABSENT if index % 5 in {1, 3} else Status.PRESENT
+                else:
+                    status = rng.choices(HISTORY_STATUSES, USUAL_WEIGHTS)[0]
+                minutes = rng.randint(0, 9) if status == Status.PRESENT else rng.randint(11, 25)
+                records.append(
+                    AttendanceRecord(
+                        session=session,
+                        student=enrollment.student,
+                        status=status,
+                        method=Method.MANUAL if status in {Status.ABSENT, Status.EXCUSED} else Method.CODE,
+                        is_late=status == Status.LATE,
+                        submitted_at=session.starts_at + timedelta(minutes=minutes),
+                    )
+                )
+        ClassSession.objects.filter(pk__in=[s.pk for s in past]).update(state=SessionState.CLOSED)
+        AttendanceRecord.objects.bulk_create(records)
+        StatusChange.objects.bulk_create(
+            StatusChange(record=r, to_status=r.status, reason="Demo history") for r in records
+        )
 
     def _user(self, local, first, last, role, **extra):
         return User.objects.get_or_create(
