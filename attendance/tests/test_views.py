@@ -87,7 +87,7 @@ class TestLivePage:
         assert response.text.lstrip().startswith('<div id="live-body"')
 
     def test_its_query_count_does_not_grow_with_the_roster(self, client, cast, live, django_assert_max_num_queries):
-        session, code = live
+        session, _code = live
         for _ in range(300):
             student = EnrollmentFactory(course=cast.course).student
             AttendanceRecord.objects.create(session=session, student=student, status=Status.PRESENT)
@@ -97,7 +97,7 @@ class TestLivePage:
         assert response.text.count('id="record-') == 300
 
     def test_validate_and_reject_through_htmx(self, client, cast, live):
-        session, code = live
+        _session, code = live
         first = services.code_submit(student=cast.student, typed=code.code)
         client.force_login(cast.teacher)
         response = client.post(reverse("attendance:record_validate", args=[first.pk]), headers={"HX-Request": "true"})
@@ -106,7 +106,7 @@ class TestLivePage:
         assert first.status == Status.PRESENT
 
     def test_rejecting_without_a_reason_says_why_and_changes_nothing(self, client, cast, live):
-        session, code = live
+        _session, code = live
         record = services.code_submit(student=cast.student, typed=code.code)
         client.force_login(cast.teacher)
         response = client.post(
@@ -125,7 +125,7 @@ class TestLivePage:
         assert AttendanceRecord.objects.get(session=session, student=cast.student).status == Status.ABSENT
 
     def test_another_teacher_cannot_validate(self, client, cast, live):
-        session, code = live
+        _session, code = live
         record = services.code_submit(student=cast.student, typed=code.code)
         client.force_login(cast.other_teacher)
         assert client.post(reverse("attendance:record_validate", args=[record.pk])).status_code == 404
@@ -178,7 +178,7 @@ class TestProjector:
 
 class TestRecordDetail:
     def test_it_shows_the_history(self, client, cast, live):
-        session, code = live
+        _session, code = live
         record = services.code_submit(student=cast.student, typed=code.code)
         services.record_reject(record=record, by=cast.teacher, reason="Seen outside")
         client.force_login(cast.teacher)
