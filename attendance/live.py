@@ -27,3 +27,9 @@ def push_student_status(record, *, toast):
     """The student's own check-in status, on every page they have open, with a toast."""
     html = render_to_string(f"{CHECKIN}#pushed-status", {"record": record, "toast": toast})
     push(user_group(record.student_id), html)
+
+
+def push_lockouts(session):
+    """The list of locked-out students, when one more is locked."""
+    context = {"session": session, "locked": selectors.locked_students(session), "oob": True}
+    push(session_group(session.pk), render_to_string(f"{LIVE}#lockouts", context))

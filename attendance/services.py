@@ -121,6 +121,9 @@ def _unmatched_reason(*, student, typed, open_sessions):
         lockouts.append(lockout)
     left = selectors.MAX_WRONG_CODES - max(lockout.failures for lockout in lockouts)
     if left <= 0:
+        for lockout in lockouts:
+            if lockout.failures == selectors.MAX_WRONG_CODES:
+                live.push_lockouts(lockout.session)
         return LOCKED_MESSAGE
     return _("Wrong code. %(left)d attempts left.") % {"left": left}
 

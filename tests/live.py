@@ -42,9 +42,9 @@ def _wait_for(port, process, timeout=30):
 
 
 @contextmanager
-def daphne(**extra_env):
+def daphne(port=None, **extra_env):
     """A daphne process serving the project; yields its base URL."""
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DEBUG": "True",  # static files from the finders, no collectstatic needed

@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from attendance import services
+from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
 from courses.tests.factories import ClassSessionFactory
 from tests.layers import use_layer
@@ -104,3 +105,16 @@ async def test_the_real_stack_authenticates_by_session_cookie_and_checks_the_ori
     assert (await good.connect())[0]
     await good.disconnect()
     assert not (await socket(b"http://evil.example").connect())[0]
+
+
+async def test_the_teacher_sees_a_student_locked_out(layer, cast, open_session):
+    session, _code = open_session
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    assert (await teacher.connect())[0]
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            await sync_to_async(services.code_submit)(student=cast.student, typed="ZZZZZZ")
+    html = await teacher.receive_from(timeout=3)
+    assert html.startswith('<div id="lockouts" hx-swap-oob="true">')
+    assert cast.student.get_full_name() in html
+    await teacher.disconnect()
