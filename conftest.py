@@ -2,6 +2,7 @@
 course."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
 from attendance.models import Status
@@ -13,6 +14,9 @@ from courses.tests.factories import ClassSessionFactory, CourseFactory, Enrollme
 @pytest.fixture(autouse=True)
 def _fast_and_local(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with an empty cache (the per-address check-in counter lives there).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,35 +1,40 @@
-from asgiref.sync import async_to_sync
-from channels.generic.websocket import WebsocketConsumer
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
 
 from notifications.live import user_group
 
 
-class FragmentConsumer(WebsocketConsumer):
-    """Authorise from the scope, join groups, forward pushed fragments. No business rule lives here."""
+class FragmentConsumer(AsyncWebsocketConsumer):
+    """Authorise from the scope, join groups, forward pushed fragments. No business rule lives here.
+
+    Asynchronous because forwarding is: a sync consumer would hand each event to the one thread that also
+    runs the process's views, so during a burst of check-ins the teacher's frames would queue behind them.
+    Only the authorisation touches the database, once per connection.
+    """
 
     def groups_for(self, user):
-        """The groups this user may join on this socket; an empty list refuses the connection."""
+        """The groups this user may join on this socket (runs in a thread); an empty list refuses."""
         raise NotImplementedError
 
-    def connect(self):
+    async def connect(self):
         user = self.scope["user"]
-        self.joined = self.groups_for(user) if user.is_authenticated else []
+        self.joined = await database_sync_to_async(self.groups_for)(user) if user.is_authenticated else []
         if not self.joined:
-            self.close()
+            await self.close()
             return
         for group in self.joined:
-            async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
-        self.accept()
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
 
-    def disconnect(self, code):
+    async def disconnect(self, code):
         for group in getattr(self, "joined", []):
-            async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
+            await self.channel_layer.group_discard(group, self.channel_name)
 
-    def receive(self, text_data=None, bytes_data=None):
+    async def receive(self, text_data=None, bytes_data=None):
         """Browsers only listen on these sockets; anything they send is ignored."""
 
-    def fragment(self, event):
-        self.send(text_data=event["html"])
+    async def fragment(self, event):
+        await self.send(text_data=event["html"])
 
 
 class PersonalConsumer(FragmentConsumer):
