@@ -9,6 +9,7 @@ from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+from notifications.tests.factories import NotificationFactory
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,7 @@ class Cast:
         self.session = ClassSessionFactory(course=self.course)
         self.record = AttendanceRecordFactory(session=self.session, student=self.student, status=Status.PENDING)
         CodeLockoutFactory(session=self.session, student=self.student, failures=MAX_WRONG_CODES)
+        self.notification = NotificationFactory(user=self.student, url="/")
 
     def by_role(self, name):
         return None if name == "anonymous" else getattr(self, name)

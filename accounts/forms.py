@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -10,14 +11,20 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language of emails"),
+        required=False,
+        choices=[("", _("The institution's")), *settings.LANGUAGES],
+    )
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name"]
+        fields = ["first_name", "last_name", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
 
 
 class StudentRegistrationForm(BaseUserCreationForm):

@@ -49,6 +49,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Students only; unique across the institution."),
     )
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("For emails; empty means the institution's.")
+    )
     children = models.ManyToManyField(
         "self",
         through="ParentLink",

@@ -28,11 +28,12 @@ def student_register(*, email, first_name, last_name, student_number, password):
 
 
 @transaction.atomic
-def profile_update(*, user, first_name, last_name):
+def profile_update(*, user, first_name, last_name, language=""):
     user.first_name = first_name
     user.last_name = last_name
+    user.language = language
     user.full_clean()
-    user.save(update_fields=["first_name", "last_name"])
+    user.save(update_fields=["first_name", "last_name", "language"])
     return user
 
 

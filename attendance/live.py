@@ -23,9 +23,9 @@ def push_code(session, code):
     push(session_group(session.pk), render_to_string(f"{LIVE}#code-panel", {"session": session, "code": code}))
 
 
-def push_student_status(record, *, toast):
-    """The student's own check-in status, on every page they have open, with a toast."""
-    html = render_to_string(f"{CHECKIN}#pushed-status", {"record": record, "toast": toast})
+def push_student_status(record):
+    """The student's own check-in status, on every page they have open."""
+    html = render_to_string(f"{CHECKIN}#status", {"record": record, "oob": True})
     push(user_group(record.student_id), html)
 
 

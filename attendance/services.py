@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +30,8 @@ from attendance_system.errors import DomainError
 from courses import services as course_services
 from courses.models import ClassSession, SessionState
 from courses.selectors import students_of
+from notifications.models import Kind
+from notifications.services import notify, notify_many
 
 LOCKED_MESSAGE = gettext_lazy("Too many wrong codes: code entry is locked for this session. Ask your teacher.")
 
@@ -180,8 +184,6 @@ def _record_check_in(*, session, student, method, address, marker, now):
             same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker)
             record.shared_browser = bool(marker) and same_browser.exclude(student=student).exists()
             live.push_session_rows(session, [record], new=True)
-            if status != Status.PENDING:
-                live.push_student_status(record, toast=_("Your check-in was validated."))
     except IntegrityError:
         # A second submission raced this one; the database kept one record.
         existing = AttendanceRecord.objects.get(session=session, student=student)
@@ -208,12 +210,27 @@ def _apply(changes, *, by, reason="", note=None):
     return [record for record, _status in changed]
 
 
-def _push_changes(session, records, toast):
+def _push_changes(session, records):
     if not records:
         return
     live.push_session_rows(session, list(selectors.records_for_live(session).filter(pk__in=[r.pk for r in records])))
     for record in records:
-        live.push_student_status(record, toast=toast)
+        live.push_student_status(record)
+
+
+def _session_label(session):
+    local = timezone.localtime(session.starts_at)
+    return f"{session.course.code}, {date_format(local, 'DATE_FORMAT')} {time_format(local, 'TIME_FORMAT')}"
+
+
+def _notify_validated(session, records):
+    if records:
+        notify_many(
+            [record.student for record in records],
+            Kind.CHECKIN_VALIDATED,
+            _("Check-in validated: %(session)s") % {"session": _session_label(session)},
+            url=reverse("home"),
+        )
 
 
 def _validated_status(record):
@@ -225,15 +242,21 @@ def record_validate(*, record, by):
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be validated."))
     changed = _apply([(record, _validated_status(record))], by=by, reason=_("Validated"))
-    _push_changes(record.session, changed, _("Your check-in was validated."))
+    _push_changes(record.session, changed)
+    _notify_validated(record.session, changed)
     return record
 
 
 @transaction.atomic
 def records_validate_pending(*, session, by):
-    pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
-    changed = _apply([(record, _validated_status(record)) for record in pending], by=by, reason=_("Validated"))
-    _push_changes(session, changed, _("Your check-in was validated."))
+    pending = AttendanceRecord.objects.select_for_update(of=("self",)).filter(session=session, status=Status.PENDING)
+    changed = _apply(
+        [(record, _validated_status(record)) for record in pending.select_related("student")],
+        by=by,
+        reason=_("Validated"),
+    )
+    _push_changes(session, changed)
+    _notify_validated(session, changed)
     return changed
 
 
@@ -246,7 +269,14 @@ def record_reject(*, record, by, reason):
         raise DomainError(_("Only a pending check-in can be rejected."))
     changed = _apply([(record, Status.ABSENT)], by=by, reason=reason, note=reason)
     record.note = reason
-    _push_changes(record.session, changed, _("Your check-in was rejected: %(reason)s") % {"reason": reason})
+    _push_changes(record.session, changed)
+    notify(
+        record.student,
+        Kind.CHECKIN_REJECTED,
+        _("Check-in rejected: %(session)s") % {"session": _session_label(record.session)},
+        body=reason,
+        url=reverse("home"),
+    )
     return record
 
 
@@ -279,7 +309,7 @@ def roll_call_save(*, session, by, statuses):
         by=by,
         reason=_("Roll call"),
     )
-    _push_changes(session, [*new, *changed], _("Your attendance was updated."))
+    _push_changes(session, [*new, *changed])
     return len(new) + len(changed)
 
 
@@ -311,7 +341,7 @@ def session_close(*, session, by=None, now=None):
     if session.course.validate_pending_on_close:
         pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
         changed = _apply([(r, _validated_status(r)) for r in pending], by=by, reason=_("Session closed"))
-    _push_changes(session, [*absent, *changed], _("The session is closed."))
+    _push_changes(session, [*absent, *changed])
     return len(absent) + len(changed)
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

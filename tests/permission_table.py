@@ -85,5 +85,9 @@ TABLE = {
     "attendance:record_detail": ("get", record, COURSE_MANAGERS),
     "attendance:record_validate": ("post", record, COURSE_MANAGERS_POST),
     "attendance:record_reject": ("post", record, COURSE_MANAGERS_POST),
+    "notifications:list": ("get", no_args, EVERYONE),
+    "notifications:open": ("post", lambda cast: {"pk": cast.notification.pk}, outcomes(404, student=302)),
+    "notifications:read_all": ("post", no_args, outcomes(302)),
+    "notifications:preferences": ("get", no_args, EVERYONE),
     "attendance:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
 }

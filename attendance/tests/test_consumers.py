@@ -118,3 +118,15 @@ async def test_the_teacher_sees_a_student_locked_out(layer, cast, open_session):
     assert html.startswith('<div id="lockouts" hx-swap-oob="true">')
     assert cast.student.get_full_name() in html
     await teacher.disconnect()
+
+
+async def test_a_notification_reaches_the_users_personal_socket(layer, cast):
+    from notifications.models import Kind
+    from notifications.services import notify
+
+    mine = connect("/ws/me/", cast.student)
+    assert (await mine.connect())[0]
+    await sync_to_async(notify)(cast.student, Kind.SESSION_CANCELLED, "MATH101 is cancelled")
+    html = await mine.receive_from(timeout=3)
+    assert 'id="unread-count"' in html and "MATH101 is cancelled" in html
+    await mine.disconnect()

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from notifications.models import Notification, Preference
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "title", "created_at", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "title"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "by_email"]
+    list_filter = ["kind", "by_email"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]

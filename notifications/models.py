@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+    SESSION_RESTORED = "session_restored", _("Session restored")
+    JUSTIFICATION_SUBMITTED = "justification_submitted", _("Absence justification submitted")
+    JUSTIFICATION_APPROVED = "justification_approved", _("Absence justification approved")
+    JUSTIFICATION_DENIED = "justification_denied", _("Absence justification denied")
+    CHECKIN_VALIDATED = "checkin_validated", _("Check-in validated")
+    CHECKIN_REJECTED = "checkin_rejected", _("Check-in rejected")
+    LOW_ATTENDANCE = "low_attendance", _("Low attendance")
+
+
+# Kinds sent by email unless the user says otherwise; a validated check-in is seen live and would be noise.
+EMAIL_BY_DEFAULT = set(Kind) - {Kind.CHECKIN_VALIDATED}
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.title}"
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+
+class Preference(models.Model):
+    """Whether a user wants one kind of notification by email too (in-app is always on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    by_email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {'email' if self.by_email else 'in-app'}"

@@ -1,0 +1,85 @@
+"""The one way anything tells a user something: stored, pushed live, and emailed when the user wants it."""
+
+import logging
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications import live, selectors
+from notifications.models import Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+def _push(notification, unread):
+    html = render_to_string(
+        "notifications/pushed.html", {"notification": notification, "unread_count": unread, "oob": True}
+    )
+    live.push(live.user_group(notification.user_id), html)
+
+
+def _email_later(notification):
+    from notifications.tasks import send_notification_email
+
+    def enqueue():
+        try:
+            send_notification_email.enqueue(notification.pk)
+        except Exception:
+            # The notice is stored and shown in the app; a queue that is down must not undo the action.
+            logger.exception("Could not queue the email for notification %s", notification.pk)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def notify(user, kind, title, body="", url=""):
+    """Store a notification, push it live after commit, and email it if the user wants this kind by email."""
+    return notify_many([user], kind, title, body, url)[0]
+
+
+@transaction.atomic
+def notify_many(users, kind, title, body="", url=""):
+    """The same notice to several users, with one insert."""
+    users = list(users)
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, kind=Kind(kind), title=title, body=body, url=url) for user in users
+    )
+    counts = selectors.unread_counts(users)
+    by_email = selectors.wanting_email(users, kind)
+    for user, notification in zip(users, notifications, strict=True):
+        notification.user = user
+        _push(notification, counts.get(user.pk, 0))
+        if user.pk in by_email:
+            _email_later(notification)
+    return notifications
+
+
+@transaction.atomic
+def notification_mark_read(*, notification):
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    _push_count(notification.user)
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user):
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    _push_count(user)
+    return count
+
+
+def _push_count(user):
+    """Every open page of the user shows the new unread count."""
+    context = {"unread_count": selectors.unread_count(user), "oob": True}
+    html = render_to_string("notifications/_unread_badge.html", context)
+    live.push(live.user_group(user.pk), html)
+
+
+@transaction.atomic
+def preferences_save(*, user, email_kinds):
+    """Set, for every kind, whether the user wants it by email."""
+    for kind in Kind:
+        Preference.objects.update_or_create(user=user, kind=kind, defaults={"by_email": kind in email_kinds})

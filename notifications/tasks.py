@@ -1,0 +1,46 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import default_task_backend, task
+
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+def _message(notification):
+    user = notification.user
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    context = {"notification": notification, "user": user, "link": link}
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("notifications/email/subject.txt", context).strip()
+        text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
+        html = render_to_string(f"notifications/email/{notification.kind}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@task()
+def send_notification_email(notification_id, attempt=1):
+    """Email one notification; a failed send is logged and tried again later, up to MAX_ATTEMPTS times."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None:
+        return "gone"
+    try:
+        _message(notification).send()
+    except Exception:
+        logger.exception("Sending notification %s failed (attempt %d of %d)", notification_id, attempt, MAX_ATTEMPTS)
+        if attempt >= MAX_ATTEMPTS:
+            return "failed"
+        retry = send_notification_email
+        if default_task_backend.supports_defer:
+            retry = retry.using(run_after=timezone.now() + timedelta(minutes=attempt))
+        retry.enqueue(notification_id, attempt + 1)
+        return "retrying"
+    return "sent"

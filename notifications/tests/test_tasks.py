@@ -1,0 +1,50 @@
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import StudentFactory
+from notifications import tasks
+from notifications.tests.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_kind_has_a_text_and_an_html_email_in_the_users_language():
+    from notifications.models import Kind
+
+    user = StudentFactory(language="en")
+    for kind in Kind:
+        message = tasks._message(NotificationFactory(user=user, kind=kind, title=f"T-{kind}", url="/x/"))
+        assert message.subject == f"[Attendance] T-{kind}"
+        assert "http://127.0.0.1:8000/x/" in message.body
+        assert 'href="http://127.0.0.1:8000/x/"' in message.alternatives[0].content
+
+
+def test_a_failed_send_is_logged_and_retried_then_given_up(monkeypatch, caplog):
+    notification = NotificationFactory()
+    attempts = []
+
+    def broken_send(self, fail_silently=False):
+        attempts.append(1)
+        raise ConnectionRefusedError("smtp is down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken_send)
+    result = tasks.send_notification_email.enqueue(notification.pk)
+    assert result.return_value == "retrying"
+    assert len(attempts) == tasks.MAX_ATTEMPTS
+    assert caplog.text.count("Sending notification") == tasks.MAX_ATTEMPTS
+
+
+def test_a_send_that_succeeds_on_retry_delivers_once(monkeypatch):
+    notification = NotificationFactory()
+    real_send = tasks.EmailMultiAlternatives.send
+    calls = []
+
+    def flaky_send(self, fail_silently=False):
+        calls.append(1)
+        if len(calls) == 1:
+            raise TimeoutError
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", flaky_send)
+    tasks.send_notification_email.enqueue(notification.pk)
+    assert len(mail.outbox) == 1
