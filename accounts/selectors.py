@@ -8,8 +8,8 @@ def children_of(parent):
     return User.objects.filter(role=Role.STUDENT, parent_links__parent=parent)
 
 
-def parents_of(student):
-    return User.objects.filter(role=Role.PARENT, child_links__child=student)
+def parents_of(*students):
+    return User.objects.filter(role=Role.PARENT, child_links__child__in=students).distinct()
 
 
 def user_by_identifier(identifier):

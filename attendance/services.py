@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -218,17 +217,12 @@ def _push_changes(session, records):
         live.push_student_status(record)
 
 
-def _session_label(session):
-    local = timezone.localtime(session.starts_at)
-    return f"{session.course.code}, {date_format(local, 'DATE_FORMAT')} {time_format(local, 'TIME_FORMAT')}"
-
-
 def _notify_validated(session, records):
     if records:
         notify_many(
             [record.student for record in records],
             Kind.CHECKIN_VALIDATED,
-            _("Check-in validated: %(session)s") % {"session": _session_label(session)},
+            _("Check-in validated: %(session)s") % {"session": session.label},
             url=reverse("home"),
         )
 
@@ -273,7 +267,7 @@ def record_reject(*, record, by, reason):
     notify(
         record.student,
         Kind.CHECKIN_REJECTED,
-        _("Check-in rejected: %(session)s") % {"session": _session_label(record.session)},
+        _("Check-in rejected: %(session)s") % {"session": record.session.label},
         body=reason,
         url=reverse("home"),
     )

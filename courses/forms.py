@@ -101,3 +101,12 @@ class RosterImportForm(forms.Form):
         if not cleaned.get("text", "").strip() and not cleaned.get("upload"):
             raise forms.ValidationError(_("Paste some lines or choose a file."))
         return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Students and their parents are told at once, with this reason."),
+    )

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -119,6 +120,12 @@ class ClassSession(models.Model):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A session must end after it starts.")})
+
+    @property
+    def label(self):
+        """The course code and the local start, as people name a session: "MATH101 · Nov. 24, 2026 9 a.m."."""
+        local = timezone.localtime(self.starts_at)
+        return f"{self.course.code} · {date_format(local, 'DATE_FORMAT')} {time_format(local, 'TIME_FORMAT')}"
 
     @property
     def is_cancelled(self):

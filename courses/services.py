@@ -2,14 +2,18 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.selectors import user_by_identifier
+from accounts.selectors import parents_of, user_by_identifier
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, Course, Enrollment, SessionState
+from courses.selectors import students_of
+from notifications.models import Kind
+from notifications.services import notify_many
 
 MAX_SERIES_DAYS = 366
 
@@ -204,4 +208,50 @@ def session_mark_open(*, session, now=None):
 def session_mark_closed(*, session):
     session.state = SessionState.CLOSED
     session.save(update_fields=["state"])
+    return session
+
+
+def _students_and_parents(course):
+    students = list(students_of(course))
+    return [*students, *parents_of(*students)]
+
+
+@transaction.atomic
+def session_cancel(*, session, reason, now=None):
+    """Cancel a scheduled session; its students and their parents are told (in the app, live, by email)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give a reason; students and parents will read it."))
+    if session.state != SessionState.SCHEDULED:
+        raise DomainError(_("Only a session that has not opened for check-in can be cancelled."))
+    session.state = SessionState.CANCELLED
+    session.cancel_reason = reason
+    session.full_clean()
+    session.save(update_fields=["state", "cancel_reason"])
+    notify_many(
+        _students_and_parents(session.course),
+        Kind.SESSION_CANCELLED,
+        _("Cancelled: %(session)s") % {"session": session.label},
+        body=reason,
+        url=reverse("courses:course_detail", args=[session.course_id]),
+    )
+    return session
+
+
+@transaction.atomic
+def session_restore(*, session, now=None):
+    """Undo a cancellation, before the session starts; everyone told of it is told again."""
+    if session.state != SessionState.CANCELLED:
+        raise DomainError(_("This session is not cancelled."))
+    if (now or timezone.now()) >= session.starts_at:
+        raise DomainError(_("A session can be restored only before it starts."))
+    session.state = SessionState.SCHEDULED
+    session.cancel_reason = ""
+    session.save(update_fields=["state", "cancel_reason"])
+    notify_many(
+        _students_and_parents(session.course),
+        Kind.SESSION_RESTORED,
+        _("Takes place after all: %(session)s") % {"session": session.label},
+        url=reverse("courses:course_detail", args=[session.course_id]),
+    )
     return session

@@ -18,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/roster/<int:student_pk>/remove/", views.roster_remove, name="roster_remove"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/restore/", views.session_restore, name="session_restore"),
 ]

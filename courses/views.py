@@ -9,7 +9,7 @@ from accounts.permissions import teacher_required
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
 from courses import selectors, services
-from courses.forms import CourseForm, EnrollForm, RosterImportForm, SeriesForm, SessionForm
+from courses.forms import CancelForm, CourseForm, EnrollForm, RosterImportForm, SeriesForm, SessionForm
 
 
 def _get_managed_course(request, pk):
@@ -182,3 +182,31 @@ def roster_remove(request, pk, student_pk):
     services.enrollment_remove(course=course, student=enrollment.student)
     messages.success(request, _("%(student)s removed from the course.") % {"student": enrollment.student})
     return redirect("courses:roster", pk=course.pk)
+
+
+@login_required
+def session_cancel(request, pk):
+    session = _get_managed_session(request, pk)
+    form = CancelForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.session_cancel(session=session, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Session cancelled; students and parents were told."))
+            return redirect("courses:course_detail", pk=session.course_id)
+    return render(request, "courses/session_cancel.html", {"form": form, "session": session, "course": session.course})
+
+
+@login_required
+@require_POST
+def session_restore(request, pk):
+    session = _get_managed_session(request, pk)
+    try:
+        services.session_restore(session=session)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Session restored; students and parents were told."))
+    return redirect("courses:course_detail", pk=session.course_id)

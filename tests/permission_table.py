@@ -69,6 +69,8 @@ TABLE = {
     ),
     "courses:session_edit": ("get", session, COURSE_MANAGERS),
     "courses:session_delete": ("get", session, COURSE_MANAGERS),
+    "courses:session_cancel": ("get", session, COURSE_MANAGERS),
+    "courses:session_restore": ("post", session, COURSE_MANAGERS_POST),
     "attendance:checkin": ("get", no_args, outcomes(403, student=200, other_student=200)),
     "attendance:session_live": ("get", session, COURSE_MANAGERS),
     "attendance:session_open": ("post", session, COURSE_MANAGERS_POST),
