@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -49,3 +49,10 @@ class UserImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("UTF-8 with the header email,first_name,last_name,role,student_number."),
     )
+
+
+class ResetForm(PasswordResetForm):
+    def get_users(self, email):
+        """Active accounts with this email, including those an import made without a password: "Forgot your
+        password?" is how they choose their first one."""
+        return User.objects.filter(email__iexact=email, is_active=True)

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +104,9 @@ class User(AbstractUser):
         return self.role == Role.PARENT
 
 
+MAX_PARENTS = 2
+
+
 class ParentLink(models.Model):
     """A parent (or guardian) who may follow a student's attendance."""
 
@@ -120,3 +124,12 @@ class ParentLink(models.Model):
 
     def __str__(self):
         return f"{self.parent} → {self.child}"
+
+    def clean(self):
+        if self.parent_id and not self.parent.is_parent:
+            raise ValidationError({"parent": _("%(user)s is not a parent account.") % {"user": self.parent}})
+        if self.child_id and not self.child.is_student:
+            raise ValidationError({"child": _("%(user)s is not a student.") % {"user": self.child}})
+        others = ParentLink.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
+        if self.child_id and others.count() >= MAX_PARENTS:
+            raise ValidationError({"child": _("%(child)s already has two parents linked.") % {"child": self.child}})

@@ -7,7 +7,6 @@ from accounts.models import ParentLink, Role, User
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 
-MAX_PARENTS = 2
 USER_CSV_COLUMNS = ["email", "first_name", "last_name", "role", "student_number"]
 
 
@@ -39,17 +38,19 @@ def profile_update(*, user, first_name, last_name, language=""):
 
 @transaction.atomic
 def parent_link_add(*, parent, child):
-    if not parent.is_parent:
-        raise DomainError(_("%(user)s is not a parent account.") % {"user": parent})
-    if not child.is_student:
-        raise DomainError(_("%(user)s is not a student.") % {"user": child})
-    if ParentLink.objects.filter(parent=parent, child=child).exists():
-        return ParentLink.objects.get(parent=parent, child=child)
+    """Link a parent to a student (at most two parents per student; the rule is ParentLink.clean)."""
+    existing = ParentLink.objects.filter(parent=parent, child=child).first()
+    if existing:
+        return existing
     # Lock the child so two concurrent links cannot both pass the count.
     User.objects.select_for_update().get(pk=child.pk)
-    if ParentLink.objects.filter(child=child).count() >= MAX_PARENTS:
-        raise DomainError(_("%(child)s already has two parents linked.") % {"child": child})
-    return ParentLink.objects.create(parent=parent, child=child)
+    link = ParentLink(parent=parent, child=child)
+    try:
+        link.full_clean()
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages))
+    link.save()
+    return link
 
 
 def _user_from_row(cells, header, seen_emails, seen_numbers):

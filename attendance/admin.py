@@ -20,7 +20,8 @@ class AttendanceRecordAdmin(admin.ModelAdmin):
     search_fields = ["student__email", "student__last_name", "student__student_number", "session__course__code"]
     list_select_related = ["student", "session__course"]
     autocomplete_fields = ["student", "session"]
-    readonly_fields = ["submitted_at", "updated_at", "ip_address", "browser_marker"]
+    # Status changes go through the app, which keeps their history; admin shows them.
+    readonly_fields = ["status", "submitted_at", "updated_at", "ip_address", "browser_marker", "note"]
     inlines = [StatusChangeInline]
 
 

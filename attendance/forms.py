@@ -23,7 +23,11 @@ class CheckinForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        error_messages={"required": _("Say why the check-in is rejected; the student will see it.")},
+    )
 
 
 class RollCallForm(forms.Form):

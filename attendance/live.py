@@ -7,6 +7,7 @@ from notifications.live import push, session_group, user_group
 
 LIVE = "attendance/session_live.html"
 CHECKIN = "attendance/checkin.html"
+DASHBOARD = "attendance/dashboard_student.html"
 
 
 def push_session_rows(session, records, *, new=False):
@@ -16,7 +17,7 @@ def push_session_rows(session, records, *, new=False):
     """
     group = session_group(session.pk)
     push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": records, "new": new}))
-    push(group, render_to_string(f"{LIVE}#counters", {"counters": selectors.counters(session), "oob": True}))
+    push(group, lambda: render_to_string(f"{LIVE}#counters", {"counters": selectors.counters(session), "oob": True}))
 
 
 def push_code(session, code):
@@ -33,3 +34,13 @@ def push_lockouts(session):
     """The list of locked-out students, when one more is locked."""
     context = {"session": session, "locked": selectors.locked_students(session), "oob": True}
     push(session_group(session.pk), render_to_string(f"{LIVE}#lockouts", context))
+
+
+def push_student_dashboards(session):
+    """Tell the students of the session's course to reload their check-in card (a session opened or closed).
+
+    One small fragment for all; each browser then fetches its own card.
+    """
+    html = render_to_string(f"{DASHBOARD}#checkin-card-loader", {"load": True})
+    for student_id in selectors.student_ids(session):
+        push(user_group(student_id), html)

@@ -41,17 +41,21 @@ class AttendanceCode(models.Model):
     number, so nothing has to be written as it turns.
     """
 
-    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="codes")
-    code = models.CharField(max_length=CODE_LENGTH, default=new_code)
-    secret = models.CharField(max_length=32, default=new_secret)
-    rotate_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    issued_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="codes", verbose_name=_("session"))
+    code = models.CharField(_("code"), max_length=CODE_LENGTH, default=new_code)
+    secret = models.CharField(_("secret"), max_length=32, default=new_secret)
+    rotate_seconds = models.PositiveSmallIntegerField(_("rotates every (seconds)"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
+        verbose_name = _("check-in code")
+        verbose_name_plural = _("check-in codes")
         constraints = [
             models.UniqueConstraint(
                 fields=["session"], condition=models.Q(ended_at__isnull=True), name="one_live_code_per_session"
@@ -81,7 +85,7 @@ class AttendanceRecord(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     browser_marker = models.CharField(_("browser marker"), max_length=64, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Why it was rejected, say."))
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("The reason of a rejection."))
 
     class Meta:
         ordering = ["session", "student"]
@@ -97,12 +101,16 @@ class AttendanceRecord(models.Model):
 class StatusChange(models.Model):
     """The history of a record: every change of status, who made it and why."""
 
-    record = models.ForeignKey(AttendanceRecord, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Status.choices)
-    changed_at = models.DateTimeField(auto_now_add=True)
-    reason = models.CharField(max_length=300, blank=True)
+    record = models.ForeignKey(
+        AttendanceRecord, on_delete=models.CASCADE, related_name="changes", verbose_name=_("record")
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("changed by")
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -116,11 +124,17 @@ class StatusChange(models.Model):
 class CodeLockout(models.Model):
     """Wrong codes a student typed for a session; at `MAX_WRONG_CODES` their code entry is locked."""
 
-    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="lockouts")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    failures = models.PositiveSmallIntegerField(default=0)
+    session = models.ForeignKey(
+        ClassSession, on_delete=models.CASCADE, related_name="lockouts", verbose_name=_("session")
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("student")
+    )
+    failures = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
 
     class Meta:
+        verbose_name = _("code lockout")
+        verbose_name_plural = _("code lockouts")
         constraints = [models.UniqueConstraint(fields=["session", "student"], name="one_lockout_per_student_session")]
 
     def __str__(self):

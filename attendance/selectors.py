@@ -37,3 +37,7 @@ def counters(session):
 
 def locked_students(session):
     return CodeLockout.objects.filter(session=session, failures__gte=MAX_WRONG_CODES).select_related("student")
+
+
+def student_ids(session):
+    return list(students_of(session.course).values_list("pk", flat=True))

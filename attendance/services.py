@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -28,10 +29,11 @@ from attendance.models import (
 from attendance_system.errors import DomainError
 from courses import services as course_services
 from courses.models import ClassSession, SessionState
-from courses.selectors import students_of
+from courses.selectors import open_sessions_of_student, students_of
 from notifications.models import Kind
 from notifications.services import notify, notify_many
 
+logger = logging.getLogger(__name__)
 LOCKED_MESSAGE = gettext_lazy("Too many wrong codes: code entry is locked for this session. Ask your teacher.")
 
 
@@ -75,6 +77,7 @@ def normalize_code(typed):
 def code_issue(*, session, by, now=None):
     """A new code for an open session; the old one ends."""
     now = _now(now)
+    session = _locked_session(session)
     if session.state != SessionState.OPEN:
         raise DomainError(_("Open the session first."))
     AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=now)
@@ -93,9 +96,12 @@ def code_issue(*, session, by, now=None):
 
 @transaction.atomic
 def session_open(*, session, by, now=None):
-    """Open the session for check-in and issue its first code."""
+    """Open the session for check-in, issue its first code, and show the code box on its students' dashboards."""
     course_services.session_mark_open(session=session, now=_now(now))
-    return code_issue(session=session, by=by, now=now)
+    code = code_issue(session=session, by=by, now=now)
+    session.state = SessionState.OPEN
+    live.push_student_dashboards(session)
+    return code
 
 
 def _check_rate(address):
@@ -107,26 +113,43 @@ def _check_rate(address):
         raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
 
 
-def _unmatched_reason(*, student, typed, open_sessions):
+# How many periods back a rotating code is still recognised, to tell "expired" from "wrong".
+RECOGNISED_PERIODS = 10
+
+
+def _expired_match(code, typed, now):
+    """Whether `typed` was this code once: a fixed code past its time, or a rotating one past its grace."""
+    if not code.rotate_seconds:
+        return hmac.compare_digest(code.code, typed)
+    step = _step(code, now)
+    return any(rotating_code(code.secret, s) == typed for s in range(max(step - RECOGNISED_PERIODS, 0), step + 1))
+
+
+def _unmatched_reason(*, student, typed, open_sessions, now):
     """Why a code matched none of the student's open sessions; a wrong code counts towards the lockout."""
-    for code in AttendanceCode.objects.filter(code=typed, session__state=SessionState.OPEN).select_related("session"):
-        if code.session in open_sessions:
-            return _("This code has expired. Ask your teacher for the current one.")
-        if code.ended_at is None:
-            return _("This code is for a course you are not enrolled in.")
+    live_in_other_course = (
+        AttendanceCode.objects.filter(code=typed, ended_at__isnull=True, expires_at__gt=now)
+        .filter(session__state=SessionState.OPEN, session__ends_at__gt=now)
+        .exclude(session__course__enrollments__student=student, session__course__enrollments__active=True)
+    )
     if not open_sessions:
+        if live_in_other_course.exists():
+            return _("This code is for a course you are not enrolled in.")
         return _("None of your sessions is open for check-in right now.")
-    lockouts = []
+    codes = AttendanceCode.objects.filter(session__in=open_sessions).order_by("-issued_at")[:RECOGNISED_PERIODS]
+    if any(_expired_match(code, typed, now) for code in codes):
+        return _("This code has expired. Ask your teacher for the current one.")
+    if live_in_other_course.exists():
+        return _("This code is for a course you are not enrolled in.")
+    left = 0
     for session in open_sessions:
         lockout, _created = CodeLockout.objects.get_or_create(session=session, student=student)
         CodeLockout.objects.filter(pk=lockout.pk).update(failures=F("failures") + 1)
         lockout.refresh_from_db()
-        lockouts.append(lockout)
-    left = selectors.MAX_WRONG_CODES - max(lockout.failures for lockout in lockouts)
+        if lockout.failures == selectors.MAX_WRONG_CODES:
+            live.push_lockouts(session)
+        left = max(left, selectors.MAX_WRONG_CODES - lockout.failures)
     if left <= 0:
-        for lockout in lockouts:
-            if lockout.failures == selectors.MAX_WRONG_CODES:
-                live.push_lockouts(lockout.session)
         return LOCKED_MESSAGE
     return _("Wrong code. %(left)d attempts left.") % {"left": left}
 
@@ -139,11 +162,7 @@ def code_submit(*, student, typed, method=Method.CODE, address=None, marker="", 
     now = _now(now)
     typed = normalize_code(typed)
     _check_rate(address)
-    open_sessions = list(
-        ClassSession.objects.filter(
-            state=SessionState.OPEN, course__enrollments__student=student, course__enrollments__active=True
-        ).select_related("course")
-    )
+    open_sessions = list(open_sessions_of_student(student).filter(ends_at__gt=now))
     codes = AttendanceCode.objects.filter(session__in=open_sessions, ended_at__isnull=True)
     session = next((c.session for c in codes.select_related("session__course") if _code_matches(c, typed, now)), None)
     locked = set(
@@ -155,19 +174,20 @@ def code_submit(*, student, typed, method=Method.CODE, address=None, marker="", 
         raise DomainError(LOCKED_MESSAGE)
     if session is None:
         # Raised only now, so that the wrong-code count written just before is not rolled back with it.
-        raise DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions))
+        raise DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions, now=now))
     return _record_check_in(session=session, student=student, method=method, address=address, marker=marker, now=now)
+
+
+def _already_checked_in(record):
+    return DomainError(_("You have already checked in (%(status)s).") % {"status": record.get_status_display()})
 
 
 def _record_check_in(*, session, student, method, address, marker, now):
     existing = AttendanceRecord.objects.filter(session=session, student=student).first()
     if existing:
-        raise DomainError(
-            _("You have already checked in: %(status)s.") % {"status": existing.get_status_display().lower()}
-        )
+        raise _already_checked_in(existing)
     is_late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
-    validated = Status.LATE if is_late else Status.PRESENT
-    status = validated if session.course.auto_validate else Status.PENDING
+    status = _validated_status(is_late) if session.course.auto_validate else Status.PENDING
     try:
         with transaction.atomic():
             record = AttendanceRecord.objects.create(
@@ -178,6 +198,7 @@ def _record_check_in(*, session, student, method, address, marker, now):
                 is_late=is_late,
                 ip_address=address,
                 browser_marker=marker,
+                submitted_at=now,
             )
             StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
             same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker)
@@ -185,14 +206,11 @@ def _record_check_in(*, session, student, method, address, marker, now):
             live.push_session_rows(session, [record], new=True)
     except IntegrityError:
         # A second submission raced this one; the database kept one record.
-        existing = AttendanceRecord.objects.get(session=session, student=student)
-        raise DomainError(
-            _("You have already checked in: %(status)s.") % {"status": existing.get_status_display().lower()}
-        )
+        raise _already_checked_in(AttendanceRecord.objects.get(session=session, student=student))
     return record
 
 
-def _apply(changes, *, by, reason="", note=None):
+def _apply(changes, *, by, reason="", note=""):
     """Set each (record, status) pair, keep the history, and return the records that changed."""
     changed = [(record, status) for record, status in changes if record.status != status]
     StatusChange.objects.bulk_create(
@@ -203,7 +221,10 @@ def _apply(changes, *, by, reason="", note=None):
     for record, status in changed:
         record.status = status
         by_status[status].append(record.pk)
-    extra = {} if note is None else {"note": note}
+    # A rejection's reason stays with the record only while the record stays rejected.
+    extra = {"note": note or ""}
+    for record, _status in changed:
+        record.note = note or ""
     for status, pks in by_status.items():
         AttendanceRecord.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now(), **extra)
     return [record for record, _status in changed]
@@ -214,6 +235,7 @@ def _push_changes(session, records):
         return
     live.push_session_rows(session, list(selectors.records_for_live(session).filter(pk__in=[r.pk for r in records])))
     for record in records:
+        record.session = session
         live.push_student_status(record)
 
 
@@ -227,15 +249,39 @@ def _notify_validated(session, records):
         )
 
 
-def _validated_status(record):
-    return Status.LATE if record.is_late else Status.PRESENT
+def _validated_status(is_late):
+    return Status.LATE if is_late else Status.PRESENT
+
+
+def _locked_record(record):
+    """The record as it is now, locked until the transaction ends, so two decisions cannot cross."""
+    return (
+        AttendanceRecord.objects.select_for_update(of=("self",))
+        .select_related("session__course", "student")
+        .get(pk=record.pk)
+    )
+
+
+def _locked_session(session):
+    """The session as it is now, locked, so that closing, roll call and new codes happen one at a time."""
+    return ClassSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+
+
+def _insert(records):
+    """Insert new records; a student who checks in at that very instant makes the whole action try again."""
+    try:
+        with transaction.atomic():
+            return AttendanceRecord.objects.bulk_create(records)
+    except IntegrityError:
+        raise DomainError(_("A student checked in at that very moment. Please try again."))
 
 
 @transaction.atomic
 def record_validate(*, record, by):
+    record = _locked_record(record)
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be validated."))
-    changed = _apply([(record, _validated_status(record))], by=by, reason=_("Validated"))
+    changed = _apply([(record, _validated_status(record.is_late))], by=by, reason=_("Validated"))
     _push_changes(record.session, changed)
     _notify_validated(record.session, changed)
     return record
@@ -245,7 +291,7 @@ def record_validate(*, record, by):
 def records_validate_pending(*, session, by):
     pending = AttendanceRecord.objects.select_for_update(of=("self",)).filter(session=session, status=Status.PENDING)
     changed = _apply(
-        [(record, _validated_status(record)) for record in pending.select_related("student")],
+        [(record, _validated_status(record.is_late)) for record in pending.select_related("student")],
         by=by,
         reason=_("Validated"),
     )
@@ -259,10 +305,10 @@ def record_reject(*, record, by, reason):
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the check-in is rejected; the student will see it."))
+    record = _locked_record(record)
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be rejected."))
     changed = _apply([(record, Status.ABSENT)], by=by, reason=reason, note=reason)
-    record.note = reason
     _push_changes(record.session, changed)
     notify(
         record.student,
@@ -280,6 +326,7 @@ ROLL_CALL_STATUSES = {Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED
 @transaction.atomic
 def roll_call_save(*, session, by, statuses):
     """Manual roll call: {student id: status} for students of the roster, saved in one transaction."""
+    session = _locked_session(session)
     if session.state == SessionState.CANCELLED:
         raise DomainError(_("This session is cancelled."))
     roster = {student.pk: student for student in students_of(session.course)}
@@ -289,12 +336,11 @@ def roll_call_save(*, session, by, statuses):
     if set(statuses.values()) - ROLL_CALL_STATUSES:
         raise DomainError(_("A status must be present, late, absent or excused."))
     records = {r.student_id: r for r in AttendanceRecord.objects.select_for_update().filter(session=session)}
-    new = [
-        AttendanceRecord(session=session, student_id=student_id, status=status, method=Method.MANUAL)
+    new = _insert(
+        AttendanceRecord(session=session, student=roster[student_id], status=status, method=Method.MANUAL)
         for student_id, status in statuses.items()
         if student_id not in records
-    ]
-    AttendanceRecord.objects.bulk_create(new)
+    )
     StatusChange.objects.bulk_create(
         StatusChange(record=record, changed_by=by, to_status=record.status, reason=_("Roll call")) for record in new
     )
@@ -310,7 +356,9 @@ def roll_call_save(*, session, by, statuses):
 @transaction.atomic
 def lockout_clear(*, session, student):
     """Let a locked-out student type a code again."""
-    return CodeLockout.objects.filter(session=session, student=student).update(failures=0)
+    cleared = CodeLockout.objects.filter(session=session, student=student).update(failures=0)
+    live.push_lockouts(session)
+    return cleared
 
 
 @transaction.atomic
@@ -319,12 +367,15 @@ def session_close(*, session, by=None, now=None):
 
     Running it again on a closed session changes nothing.
     """
+    session = _locked_session(session)
     if session.state in {SessionState.CLOSED, SessionState.CANCELLED}:
         return 0
+    if session.state != SessionState.OPEN:
+        raise DomainError(_("Only a session open for check-in can be closed."))
     AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=_now(now))
     course_services.session_mark_closed(session=session)
     recorded = AttendanceRecord.objects.filter(session=session).values("student_id")
-    absent = AttendanceRecord.objects.bulk_create(
+    absent = _insert(
         AttendanceRecord(session=session, student=student, status=Status.ABSENT, method=Method.MANUAL)
         for student in students_of(session.course).exclude(pk__in=recorded)
     )
@@ -334,7 +385,9 @@ def session_close(*, session, by=None, now=None):
     changed = []
     if session.course.validate_pending_on_close:
         pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
-        changed = _apply([(r, _validated_status(r)) for r in pending], by=by, reason=_("Session closed"))
+        changed = _apply([(r, _validated_status(r.is_late)) for r in pending], by=by, reason=_("Session closed"))
+    live.push_code(session, None)
+    live.push_student_dashboards(session)
     _push_changes(session, [*absent, *changed])
     return len(absent) + len(changed)
 
@@ -343,6 +396,13 @@ def sessions_close_due(*, now=None):
     """Close every open session whose end has passed (the worker runs this every minute)."""
     now = _now(now)
     due = list(ClassSession.objects.filter(state=SessionState.OPEN, ends_at__lte=now).select_related("course"))
+    closed = []
     for session in due:
-        session_close(session=session, now=now)
-    return due
+        try:
+            session_close(session=session, now=now)
+        except DomainError:
+            # Left open; the next run, a minute later, closes it.
+            logger.exception("Closing session %s failed", session.pk)
+        else:
+            closed.append(session)
+    return closed

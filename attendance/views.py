@@ -74,6 +74,9 @@ def home(request):
     """Each role lands on its own dashboard."""
     role = "admin" if request.user.is_admin else request.user.role
     template, build = DASHBOARDS[role]
+    if request.htmx and role == "student" and request.GET.get("fragment") == "checkin":
+        # The check-in card alone: after a session opens or closes, or the page's socket reconnects.
+        template += "#checkin-card"
     return render(request, template, build(request.user))
 
 
@@ -89,7 +92,7 @@ def child_detail(request, pk):
 
 
 def _get_managed_session(request, pk):
-    return get_object_or_404(course_selectors.sessions_managed_by(request.user).select_related("course"), pk=pk)
+    return course_selectors.managed_session_or_404(request.user, pk)
 
 
 def _get_managed_record(request, pk):
@@ -119,14 +122,14 @@ def session_live(request, pk):
 
 
 def _after_action(request, session, error=None):
-    """htmx callers get the refreshed live body; others go back to the page with a message."""
-    if error:
-        messages.error(request, error)
+    """htmx callers get the refreshed live body (and an error as a toast); others go back to the page."""
     if request.htmx:
         response = render(request, "attendance/session_live.html#live-body", _live_context(session))
         if error:
-            response["HX-Trigger"] = json.dumps({"showError": error})
+            response["HX-Trigger"] = json.dumps({"showError": str(error)})
         return response
+    if error:
+        messages.error(request, error)
     return redirect("attendance:session_live", pk=session.pk)
 
 
@@ -156,7 +159,10 @@ def code_new(request, pk):
 @require_POST
 def session_close(request, pk):
     session = _get_managed_session(request, pk)
-    services.session_close(session=session, by=request.user)
+    try:
+        services.session_close(session=session, by=request.user)
+    except DomainError as error:
+        return _after_action(request, session, error.message)
     return _after_action(request, session)
 
 
@@ -184,8 +190,10 @@ def record_validate(request, pk):
 def record_reject(request, pk):
     record = _get_managed_record(request, pk)
     form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, record.session, " ".join(form.errors["reason"]))
     try:
-        services.record_reject(record=record, by=request.user, reason=form.data.get("reason", ""))
+        services.record_reject(record=record, by=request.user, reason=form.cleaned_data["reason"])
     except DomainError as error:
         return _after_action(request, record.session, error.message)
     return _after_action(request, record.session)
@@ -205,7 +213,8 @@ def lockout_clear(request, pk, student_pk):
     session = _get_managed_session(request, pk)
     lockout = get_object_or_404(selectors.locked_students(session), student_id=student_pk)
     services.lockout_clear(session=session, student=lockout.student)
-    messages.success(request, _("%(student)s can enter a code again.") % {"student": lockout.student})
+    if not request.htmx:
+        messages.success(request, _("%(student)s can enter a code again.") % {"student": lockout.student})
     return _after_action(request, session)
 
 
@@ -259,6 +268,8 @@ def checkin(request):
         request.POST or None, initial={"code": request.GET.get("code", ""), "via": request.GET.get("via", "")}
     )
     record = None
+    # Made before the first check-in of a browser, so that its very first one is marked too.
+    marker = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     if form.is_valid():
         try:
             record = services.code_submit(
@@ -266,7 +277,7 @@ def checkin(request):
                 typed=form.cleaned_data["code"],
                 method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
                 address=request.META.get("REMOTE_ADDR"),
-                marker=request.COOKIES.get(DEVICE_COOKIE, ""),
+                marker=marker,
             )
         except DomainError as error:
             form.add_error("code", error.message)
@@ -276,7 +287,7 @@ def checkin(request):
         # Marks this browser, to flag one phone checking in several students.
         response.set_cookie(
             DEVICE_COOKIE,
-            secrets.token_urlsafe(16),
+            marker,
             max_age=365 * 24 * 3600,
             httponly=True,
             samesite="Lax",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import ClassSession, Course, Enrollment
 
@@ -13,6 +14,8 @@ class ClassSessionInline(admin.TabularInline):
     model = ClassSession
     extra = 0
     fields = ["starts_at", "ends_at", "room", "state", "late_after_minutes"]
+    # Opening, closing and cancelling have rules (and notify people): they are done in the app.
+    readonly_fields = ["state"]
     show_change_link = True
 
 
@@ -27,7 +30,7 @@ class CourseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("teachers")
 
-    @admin.display(description="teachers")
+    @admin.display(description=_("teachers"))
     def teacher_names(self, course):
         return ", ".join(str(t) for t in course.teachers.all())
 
@@ -49,3 +52,4 @@ class ClassSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ["course"]
     autocomplete_fields = ["course"]
+    readonly_fields = ["state", "cancel_reason"]

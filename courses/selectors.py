@@ -2,6 +2,7 @@
 out of a user's scope is never found (404), rather than found and refused."""
 
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -31,6 +32,11 @@ def courses_visible_to(user):
 
 def sessions_managed_by(user):
     return ClassSession.objects.filter(course__in=courses_managed_by(user))
+
+
+def managed_session_or_404(user, pk):
+    """The session `pk` if the user may manage it; otherwise 404, as if it did not exist."""
+    return get_object_or_404(sessions_managed_by(user).select_related("course"), pk=pk)
 
 
 def sessions_of_student(student):

@@ -17,7 +17,7 @@ def _get_managed_course(request, pk):
 
 
 def _get_managed_session(request, pk):
-    return get_object_or_404(selectors.sessions_managed_by(request.user).select_related("course"), pk=pk)
+    return selectors.managed_session_or_404(request.user, pk)
 
 
 @login_required

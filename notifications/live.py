@@ -29,6 +29,9 @@ def _send(group, html):
 
 
 def push(group, html):
-    """Send `html` (elements swapped in by id) to everyone in `group` once the current transaction commits."""
-    html = html.strip()
-    transaction.on_commit(lambda: _send(group, html))
+    """Send `html` (elements swapped in by id) to everyone in `group` once the current transaction commits.
+
+    `html` may be a function, called at commit: for what must be read after commit, like counters that
+    concurrent check-ins change.
+    """
+    transaction.on_commit(lambda: _send(group, (html() if callable(html) else html).strip()))

@@ -36,3 +36,16 @@ def test_a_bad_line_is_reported_and_nothing_is_imported(admin_client):
     assert response.status_code == 200
     assert "Line 3:" in response.text
     assert not User.objects.filter(email="ann@s.org").exists()
+
+
+def test_the_admin_cannot_link_a_third_parent(admin_client):
+    from accounts.models import ParentLink
+    from accounts.tests.factories import ParentFactory, StudentFactory
+
+    child = StudentFactory()
+    ParentFactory(children=[child])
+    ParentFactory(children=[child])
+    third = ParentFactory()
+    response = admin_client.post(reverse("admin:accounts_parentlink_add"), {"parent": third.pk, "child": child.pk})
+    assert "already has two parents linked" in response.text
+    assert ParentLink.objects.filter(child=child).count() == 2

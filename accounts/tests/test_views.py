@@ -117,3 +117,11 @@ class TestRegistration:
         assert "already exists" in response.text
         assert "too common" in response.text
         assert User.objects.count() == 1
+
+
+def test_an_imported_user_sets_a_first_password_through_the_reset_link(client, mailoutbox):
+    from accounts.services import users_import_csv
+
+    users_import_csv(text="email,first_name,last_name,role,student_number\nnew@school.org,New,One,teacher,\n")
+    client.post(reverse("accounts:password_reset"), {"email": "NEW@school.org"})
+    assert [m.to for m in mailoutbox] == [["new@school.org"]]

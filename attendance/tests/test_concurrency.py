@@ -44,5 +44,5 @@ def test_two_concurrent_submissions_by_one_student_give_one_record():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["You have already checked in: pending.", "recorded"]
+    assert sorted(outcomes) == ["You have already checked in (Pending).", "recorded"]
     assert AttendanceRecord.objects.filter(session=session, student=enrollment.student).count() == 1

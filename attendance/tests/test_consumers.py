@@ -130,3 +130,32 @@ async def test_a_notification_reaches_the_users_personal_socket(layer, cast):
     html = await mine.receive_from(timeout=3)
     assert 'id="unread-count"' in html and "MATH101 is cancelled" in html
     await mine.disconnect()
+
+
+async def test_opening_and_closing_reach_the_students_dashboards_and_other_teacher_tabs(layer, cast):
+    now = timezone.now()
+    session = await sync_to_async(ClassSessionFactory)(
+        course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    student = connect("/ws/me/", cast.student)
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    assert (await student.connect())[0] and (await teacher.connect())[0]
+    await sync_to_async(services.session_open)(session=session, by=cast.teacher)
+    assert 'id="checkin-card-loader" hx-swap-oob="true"' in await student.receive_from(timeout=3)
+    assert 'id="code-panel"' in await teacher.receive_from(timeout=3)
+    await sync_to_async(services.session_close)(session=session, by=cast.teacher)
+    assert 'id="checkin-card-loader"' in await student.receive_from(timeout=3)
+    panel = await teacher.receive_from(timeout=3)
+    assert 'id="code-panel"' in panel and "Check-in is closed" in panel
+    await student.disconnect()
+    await teacher.disconnect()
+
+
+async def test_unlocking_updates_every_teacher_tab(layer, cast, open_session):
+    session, _code = open_session
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    assert (await teacher.connect())[0]
+    await sync_to_async(services.lockout_clear)(session=session, student=cast.student)
+    html = await teacher.receive_from(timeout=3)
+    assert html.startswith('<div id="lockouts" hx-swap-oob="true">')
+    await teacher.disconnect()

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from attendance import services
-from attendance.models import CODE_ALPHABET, AttendanceCode, AttendanceRecord, Method, Status, StatusChange
+from attendance.models import CODE_ALPHABET, AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
 from attendance.selectors import MAX_WRONG_CODES, counters
-from attendance.tests.factories import AttendanceRecordFactory
+from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
 from attendance_system.errors import DomainError
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
@@ -95,8 +95,9 @@ class TestRotation:
         clock.shift(timedelta(seconds=39))
         assert submit(room.students[0], first).status == Status.PENDING
         clock.shift(timedelta(seconds=1))
-        with pytest.raises(DomainError, match="Wrong code"):
+        with pytest.raises(DomainError, match="expired"):
             submit(room.students[1], first)
+        assert not CodeLockout.objects.filter(student=room.students[1]).exists()
 
 
 class TestSubmit:
@@ -107,7 +108,7 @@ class TestSubmit:
         with pytest.raises(DomainError, match="not enrolled"):
             submit(outsider, room.code.code)
         submit(room.students[0], room.code.code)
-        with pytest.raises(DomainError, match="already checked in: pending"):
+        with pytest.raises(DomainError, match=r"already checked in \(Pending\)"):
             submit(room.students[0], room.code.code)
 
     def test_a_closed_session_refuses_check_in(self, room):
@@ -123,8 +124,7 @@ class TestSubmit:
         clock.shift(timedelta(seconds=1))
         record = submit(room.students[0], room.code.code)
         assert record.is_late
-        services.record_validate(record=record, by=room.teacher)
-        assert record.status == Status.LATE
+        assert services.record_validate(record=record, by=room.teacher).status == Status.LATE
 
     def test_on_time_is_present_once_validated(self, room):
         record = submit(room.students[0], room.code.code, address="10.0.0.7", marker="phone-1", method=Method.QR)
@@ -246,3 +246,48 @@ class TestClose:
         assert services.sessions_close_due() == [room.session]
         assert services.sessions_close_due() == []
         assert AttendanceRecord.objects.count() == 2
+
+
+class TestReviewedEdges:
+    def test_a_stale_pending_record_cannot_be_validated_after_its_rejection(self, room):
+        record = submit(room.students[0], room.code.code)
+        stale = AttendanceRecord.objects.get(pk=record.pk)
+        services.record_reject(record=record, by=room.teacher, reason="Not here")
+        with pytest.raises(DomainError, match="Only a pending"):
+            services.record_validate(record=stale, by=room.teacher)
+        assert AttendanceRecord.objects.get(pk=record.pk).status == Status.ABSENT
+
+    def test_a_later_roll_call_clears_the_rejection_note(self, room):
+        record = submit(room.students[0], room.code.code)
+        services.record_reject(record=record, by=room.teacher, reason="Not here")
+        services.roll_call_save(session=room.session, by=room.teacher, statuses={room.students[0].pk: "present"})
+        assert AttendanceRecord.objects.get(pk=record.pk).note == ""
+
+    def test_no_check_in_after_the_session_ends_even_before_it_is_closed(self, room, clock):
+        room.course.code_minutes = 60
+        room.course.save()
+        code = services.code_issue(session=room.session, by=room.teacher)
+        clock.shift(timedelta(hours=2))
+        with pytest.raises(DomainError, match="None of your sessions is open"):
+            submit(room.students[0], code.code)
+
+    def test_a_wrong_code_with_two_open_sessions_is_not_locked_while_one_still_allows_entry(self, room):
+        other = ClassSessionFactory(starts_at=START, ends_at=START + timedelta(hours=1))
+        EnrollmentFactory(course=other.course, student=room.students[0])
+        services.session_open(session=other, by=None)
+        CodeLockoutFactory(session=room.session, student=room.students[0], failures=MAX_WRONG_CODES)
+        with pytest.raises(DomainError, match="4 attempts left"):
+            submit(room.students[0], "ZZZZZZ")
+
+    def test_a_scheduled_session_cannot_be_closed(self, clock):
+        session = ClassSessionFactory(starts_at=START, ends_at=START + timedelta(hours=1))
+        with pytest.raises(DomainError, match="Only a session open"):
+            services.session_close(session=session)
+        assert not AttendanceRecord.objects.exists()
+
+    def test_validating_all_costs_the_same_queries_for_many(self, room, django_assert_max_num_queries):
+        for _ in range(30):
+            student = EnrollmentFactory(course=room.course).student
+            submit(student, room.code.code)
+        with django_assert_max_num_queries(15):
+            services.records_validate_pending(session=room.session, by=room.teacher)

@@ -185,3 +185,35 @@ class TestRecordDetail:
         response = client.get(reverse("attendance:record_detail", args=[record.pk]))
         assert "Seen outside" in response.text
         assert "Check-in" in response.text
+
+
+def test_the_first_two_students_on_one_browser_are_flagged(client, cast, live):
+    session, code = live
+    other = EnrollmentFactory(course=cast.course).student
+    client.force_login(cast.student)
+    client.post(reverse("attendance:checkin"), {"code": code.code})
+    client.force_login(other)
+    client.post(reverse("attendance:checkin"), {"code": code.code})
+    markers = set(AttendanceRecord.objects.filter(session=session).values_list("browser_marker", flat=True))
+    assert len(markers) == 1 and "" not in markers
+    flagged = [r for r in services.selectors.records_for_live(session) if r.shared_browser]
+    assert len(flagged) == 2
+
+
+def test_a_reason_too_long_is_refused_and_changes_nothing(client, cast, live):
+    _session, code = live
+    record = services.code_submit(student=cast.student, typed=code.code)
+    client.force_login(cast.teacher)
+    response = client.post(
+        reverse("attendance:record_reject", args=[record.pk]), {"reason": "x" * 301}, headers={"HX-Request": "true"}
+    )
+    assert "at most 300 characters" in response["HX-Trigger"]
+    record.refresh_from_db()
+    assert record.status == Status.PENDING
+
+
+def test_the_student_dashboard_serves_its_check_in_card_alone(client, cast, live):
+    client.force_login(cast.student)
+    response = client.get(reverse("home"), {"fragment": "checkin"}, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<div id="checkin-card"')
+    assert "Check in now" in response.text

@@ -55,7 +55,9 @@
       badge.className = "badge text-bg-success";
     }
     if (region.dataset.wasOpen) {
-      region.querySelectorAll("[hx-trigger='resync']").forEach(function (el) { htmx.trigger(el, "resync"); });
+      // The personal socket serves the whole page; a session socket only its own region.
+      var scope = region.hasAttribute("data-personal-socket") ? document : region;
+      scope.querySelectorAll("[hx-trigger='resync']").forEach(function (el) { htmx.trigger(el, "resync"); });
     }
     region.dataset.wasOpen = "1";
   });
