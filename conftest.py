@@ -7,13 +7,14 @@ from django.core.cache import cache
 from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
 from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
-from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
+from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory, JustificationFactory
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from notifications.tests.factories import NotificationFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_local(settings):
+def _fast_and_local(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test starts with an empty cache (the per-address check-in counter lives there).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -43,6 +44,7 @@ class Cast:
         self.record = AttendanceRecordFactory(session=self.session, student=self.student, status=Status.PENDING)
         CodeLockoutFactory(session=self.session, student=self.student, failures=MAX_WRONG_CODES)
         self.notification = NotificationFactory(user=self.student, url="/")
+        self.justification = JustificationFactory(student=self.student, course=self.course, sessions=[self.session])
 
     def by_role(self, name):
         return None if name == "anonymous" else getattr(self, name)

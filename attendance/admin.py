@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, StatusChange
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, StatusChange
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -38,3 +38,15 @@ class CodeLockoutAdmin(admin.ModelAdmin):
     list_display = ["student", "session", "failures"]
     list_select_related = ["student", "session__course"]
     search_fields = ["student__email", "student__last_name"]
+
+
+@admin.register(Justification)
+class JustificationAdmin(admin.ModelAdmin):
+    list_display = ["student", "course", "reason", "state", "created_at", "reviewed_by"]
+    list_filter = ["state", "reason", "course"]
+    search_fields = ["student__email", "student__last_name", "course__code"]
+    list_select_related = ["student", "course", "reviewed_by"]
+    # Decisions change records and notify families: they are made in the app.
+    readonly_fields = ["state", "reviewed_by", "reviewed_at", "review_comment", "document"]
+    filter_horizontal = ["sessions"]
+    autocomplete_fields = ["student", "course"]

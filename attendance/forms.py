@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models import CODE_LENGTH, Status
+from attendance.models import CODE_LENGTH, Reason, Status
 from attendance.services import ROLL_CALL_STATUSES
 
 
@@ -57,3 +57,60 @@ class RollCallForm(forms.Form):
             for student in self.students
             if self.cleaned_data.get(f"student-{student.pk}")
         }
+
+
+class SessionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, session):
+        return session.label
+
+
+class JustificationForm(forms.Form):
+    sessions = SessionChoiceField(
+        label=_("Sessions missed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_date = forms.DateField(
+        label=_("…or every session from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_date = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
+    explanation = forms.CharField(label=_("Explanation"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(
+        label=_("Document (optional)"),
+        required=False,
+        help_text=_("A PDF, JPEG or PNG of at most 5 MB, such as a medical certificate."),
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = sessions
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_date"), cleaned.get("last_date")
+        chosen = list(cleaned.get("sessions") or [])
+        if first or last:
+            if not (first and last):
+                raise forms.ValidationError(_("Give both dates of the range."))
+            if last < first:
+                self.add_error("last_date", _("The last date must not be before the first date."))
+                return cleaned
+            in_range = self.fields["sessions"].queryset.filter(starts_at__date__gte=first, starts_at__date__lte=last)
+            chosen = list({session.pk: session for session in [*chosen, *in_range]}.values())
+            if not in_range.exists():
+                self.add_error("last_date", _("None of the student's sessions falls in that range."))
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Choose at least one session, or a date range."))
+        cleaned["chosen_sessions"] = chosen
+        return cleaned
+
+
+class DenyForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why is it denied?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the justification is denied; the student and parents will read it.")},
+    )

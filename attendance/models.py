@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -111,6 +112,14 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    justification = models.ForeignKey(
+        "Justification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("justification"),
+    )
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -139,3 +148,84 @@ class CodeLockout(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.session} · {self.failures}"
+
+
+class Reason(models.TextChoices):
+    ILLNESS = "illness", _("Illness")
+    FAMILY = "family", _("Family")
+    OFFICIAL = "official", _("Official (court, exam, sport…)")
+    OTHER = "other", _("Other")
+
+
+class JustificationState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def document_path(instance, filename):
+    # A random name with no extension: nothing about the upload's own name reaches the file system.
+    return f"justifications/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A file attached to justifications; served only by a view that checks who asks."""
+
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+class Justification(models.Model):
+    """A student's (or a parent's) request to excuse absences from sessions of one course."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="justifications", verbose_name=_("student")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="justifications", verbose_name=_("course")
+    )
+    sessions = models.ManyToManyField(ClassSession, related_name="justifications", verbose_name=_("sessions"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    explanation = models.TextField(_("explanation"), max_length=2000)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="justifications"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=JustificationState.choices, default=JustificationState.PENDING
+    )
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("absence justification")
+        verbose_name_plural = _("absence justifications")
+        indexes = [models.Index(fields=["course", "state"])]
+
+    def __str__(self):
+        return f"{self.student} · {self.course.code} · {self.get_state_display()}"

@@ -1,7 +1,12 @@
-from django.db.models import Count, Exists, OuterRef, Q
+from datetime import timedelta
 
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Status
-from courses.selectors import students_of
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.selectors import children_of
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
+from courses.models import SessionState
+from courses.selectors import courses_managed_by, sessions_of_student, students_of
 
 MAX_WRONG_CODES = 5
 
@@ -41,3 +46,33 @@ def locked_students(session):
 
 def student_ids(session):
     return list(students_of(session.course).values_list("pk", flat=True))
+
+
+def justifications_visible_to(user):
+    """Justifications a user may see: their own, their children's, their courses', or all for an admin."""
+    justifications = Justification.objects.select_related("student", "course", "document", "submitted_by")
+    if user.is_admin:
+        return justifications
+    if user.is_teacher:
+        return justifications.filter(course__in=courses_managed_by(user))
+    if user.is_student:
+        return justifications.filter(student=user)
+    if user.is_parent:
+        return justifications.filter(student__in=children_of(user))
+    return justifications.none()
+
+
+def justifications_reviewable_by(user):
+    return justifications_visible_to(user).filter(course__in=courses_managed_by(user))
+
+
+def sessions_to_justify(student):
+    """The sessions a justification may cover: the student's, not cancelled, from 60 days back to 14 ahead."""
+    now = timezone.now()
+    return (
+        sessions_of_student(student)
+        .exclude(state=SessionState.CANCELLED)
+        .filter(starts_at__gte=now - timedelta(days=60), starts_at__lte=now + timedelta(days=14))
+        .select_related("course")
+        .order_by("-starts_at")
+    )

@@ -210,11 +210,18 @@ def _record_check_in(*, session, student, method, address, marker, now):
     return record
 
 
-def _apply(changes, *, by, reason="", note=""):
+def apply_statuses(changes, *, by, reason="", note="", justification=None):
     """Set each (record, status) pair, keep the history, and return the records that changed."""
     changed = [(record, status) for record, status in changes if record.status != status]
     StatusChange.objects.bulk_create(
-        StatusChange(record=record, changed_by=by, from_status=record.status, to_status=status, reason=reason)
+        StatusChange(
+            record=record,
+            changed_by=by,
+            from_status=record.status,
+            to_status=status,
+            reason=reason,
+            justification=justification,
+        )
         for record, status in changed
     )
     by_status = defaultdict(list)
@@ -230,7 +237,7 @@ def _apply(changes, *, by, reason="", note=""):
     return [record for record, _status in changed]
 
 
-def _push_changes(session, records):
+def push_changes(session, records):
     if not records:
         return
     live.push_session_rows(session, list(selectors.records_for_live(session).filter(pk__in=[r.pk for r in records])))
@@ -267,7 +274,7 @@ def _locked_session(session):
     return ClassSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
 
 
-def _insert(records):
+def insert_records(records):
     """Insert new records; a student who checks in at that very instant makes the whole action try again."""
     try:
         with transaction.atomic():
@@ -281,8 +288,8 @@ def record_validate(*, record, by):
     record = _locked_record(record)
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be validated."))
-    changed = _apply([(record, _validated_status(record.is_late))], by=by, reason=_("Validated"))
-    _push_changes(record.session, changed)
+    changed = apply_statuses([(record, _validated_status(record.is_late))], by=by, reason=_("Validated"))
+    push_changes(record.session, changed)
     _notify_validated(record.session, changed)
     return record
 
@@ -290,12 +297,12 @@ def record_validate(*, record, by):
 @transaction.atomic
 def records_validate_pending(*, session, by):
     pending = AttendanceRecord.objects.select_for_update(of=("self",)).filter(session=session, status=Status.PENDING)
-    changed = _apply(
+    changed = apply_statuses(
         [(record, _validated_status(record.is_late)) for record in pending.select_related("student")],
         by=by,
         reason=_("Validated"),
     )
-    _push_changes(session, changed)
+    push_changes(session, changed)
     _notify_validated(session, changed)
     return changed
 
@@ -308,8 +315,8 @@ def record_reject(*, record, by, reason):
     record = _locked_record(record)
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be rejected."))
-    changed = _apply([(record, Status.ABSENT)], by=by, reason=reason, note=reason)
-    _push_changes(record.session, changed)
+    changed = apply_statuses([(record, Status.ABSENT)], by=by, reason=reason, note=reason)
+    push_changes(record.session, changed)
     notify(
         record.student,
         Kind.CHECKIN_REJECTED,
@@ -336,7 +343,7 @@ def roll_call_save(*, session, by, statuses):
     if set(statuses.values()) - ROLL_CALL_STATUSES:
         raise DomainError(_("A status must be present, late, absent or excused."))
     records = {r.student_id: r for r in AttendanceRecord.objects.select_for_update().filter(session=session)}
-    new = _insert(
+    new = insert_records(
         AttendanceRecord(session=session, student=roster[student_id], status=status, method=Method.MANUAL)
         for student_id, status in statuses.items()
         if student_id not in records
@@ -344,12 +351,12 @@ def roll_call_save(*, session, by, statuses):
     StatusChange.objects.bulk_create(
         StatusChange(record=record, changed_by=by, to_status=record.status, reason=_("Roll call")) for record in new
     )
-    changed = _apply(
+    changed = apply_statuses(
         [(records[student_id], status) for student_id, status in statuses.items() if student_id in records],
         by=by,
         reason=_("Roll call"),
     )
-    _push_changes(session, [*new, *changed])
+    push_changes(session, [*new, *changed])
     return len(new) + len(changed)
 
 
@@ -375,7 +382,7 @@ def session_close(*, session, by=None, now=None):
     AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=_now(now))
     course_services.session_mark_closed(session=session)
     recorded = AttendanceRecord.objects.filter(session=session).values("student_id")
-    absent = _insert(
+    absent = insert_records(
         AttendanceRecord(session=session, student=student, status=Status.ABSENT, method=Method.MANUAL)
         for student in students_of(session.course).exclude(pk__in=recorded)
     )
@@ -385,10 +392,12 @@ def session_close(*, session, by=None, now=None):
     changed = []
     if session.course.validate_pending_on_close:
         pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
-        changed = _apply([(r, _validated_status(r.is_late)) for r in pending], by=by, reason=_("Session closed"))
+        changed = apply_statuses(
+            [(r, _validated_status(r.is_late)) for r in pending], by=by, reason=_("Session closed")
+        )
     live.push_code(session, None)
     live.push_student_dashboards(session)
-    _push_changes(session, [*absent, *changed])
+    push_changes(session, [*absent, *changed])
     return len(absent) + len(changed)
 
 

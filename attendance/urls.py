@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attendance import views
+from attendance import justification_views, views
 
 app_name = "attendance"
 
@@ -16,6 +16,17 @@ urlpatterns = [
     path("sessions/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
     path("sessions/<int:pk>/projector/", views.projector, name="projector"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("justifications/", justification_views.justification_list, name="justification_list"),
+    path("justifications/new/", justification_views.justification_new, name="justification_new"),
+    path("justifications/<int:pk>/", justification_views.justification_detail, name="justification_detail"),
+    path("justifications/<int:pk>/approve/", justification_views.justification_approve, name="justification_approve"),
+    path("justifications/<int:pk>/deny/", justification_views.justification_deny, name="justification_deny"),
+    path(
+        "justifications/<int:pk>/withdraw/", justification_views.justification_withdraw, name="justification_withdraw"
+    ),
+    path(
+        "justifications/<int:pk>/document/", justification_views.justification_document, name="justification_document"
+    ),
     path("records/<int:pk>/validate/", views.record_validate, name="record_validate"),
     path("records/<int:pk>/reject/", views.record_reject, name="record_reject"),
 ]

@@ -21,6 +21,7 @@ PUBLIC = outcomes(200, anonymous=200)
 COURSE_MEMBERS = outcomes(404, student=200, teacher=200, parent=200, admin=200)
 COURSE_MANAGERS = outcomes(404, teacher=200, admin=200)
 COURSE_MANAGERS_POST = outcomes(404, teacher=302, admin=302)
+JUSTIFICATION_VIEWERS = outcomes(404, student=200, parent=200, teacher=200, admin=200)
 
 
 def course(cast):
@@ -33,6 +34,10 @@ def session(cast):
 
 def record(cast):
     return {"pk": cast.record.pk}
+
+
+def justification(cast):
+    return {"pk": cast.justification.pk}
 
 
 def no_args(cast):
@@ -87,6 +92,21 @@ TABLE = {
     "attendance:record_detail": ("get", record, COURSE_MANAGERS),
     "attendance:record_validate": ("post", record, COURSE_MANAGERS_POST),
     "attendance:record_reject": ("post", record, COURSE_MANAGERS_POST),
+    "attendance:justification_list": ("get", no_args, EVERYONE),
+    "attendance:justification_new": (
+        "get",
+        no_args,
+        outcomes(403, student=200, other_student=200, parent=404, other_parent=404),
+    ),
+    "attendance:justification_detail": ("get", justification, JUSTIFICATION_VIEWERS),
+    "attendance:justification_document": ("get", justification, JUSTIFICATION_VIEWERS),
+    "attendance:justification_approve": ("post", justification, COURSE_MANAGERS_POST),
+    "attendance:justification_deny": ("post", justification, COURSE_MANAGERS_POST),
+    "attendance:justification_withdraw": (
+        "post",
+        justification,
+        outcomes(404, student=302, parent=302, teacher=302, admin=302),
+    ),
     "notifications:list": ("get", no_args, EVERYONE),
     "notifications:open": ("post", lambda cast: {"pk": cast.notification.pk}, outcomes(404, student=302)),
     "notifications:read_all": ("post", no_args, outcomes(302)),

@@ -1,0 +1,81 @@
+"""Justification documents are checked by what they contain, never by their name alone."""
+
+import warnings
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from attendance_system.errors import DomainError
+
+MAX_BYTES = 5 * 1024 * 1024
+ACCEPTED = gettext_lazy("Accepted: a PDF, JPEG or PNG document of at most 5 MB.")
+EXTENSIONS = {"application/pdf": {".pdf"}, "image/png": {".png"}, "image/jpeg": {".jpg", ".jpeg"}}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
+
+
+def _refuse(message):
+    raise DomainError(f"{message} {ACCEPTED}")
+
+
+def _check_pdf(upload):
+    try:
+        reader = PdfReader(upload, strict=False)
+        if len(reader.pages) < 1:
+            _refuse(_("This PDF has no page."))
+    except (PyPdfError, ValueError, OSError):
+        _refuse(_("This file is not a readable PDF."))
+
+
+def _check_image(upload, expected_format):
+    # Image.MAX_IMAGE_PIXELS bounds what Pillow will decode; past it, warnings become errors here.
+    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format != expected_format:
+                    _refuse(_("This file is not a valid image."))
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _refuse(_("This image is too large in pixels."))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        _refuse(_("This file is not a valid image."))
+
+
+def check_document(upload):
+    """Return (content type, cleaned original name) for an acceptable upload; raise DomainError otherwise."""
+    name = upload.name or ""
+    if ".." in name or "/" in name or "\\" in name:
+        _refuse(_("The file name is not acceptable."))
+    if not upload.size:
+        _refuse(_("The file is empty."))
+    if upload.size > MAX_BYTES:
+        _refuse(_("The file is larger than 5 MB."))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        content_type = "application/pdf"
+        _check_pdf(upload)
+    elif head.startswith(PNG_SIGNATURE):
+        content_type = "image/png"
+        _check_image(upload, "PNG")
+    elif head.startswith(JPEG_SIGNATURE):
+        content_type = "image/jpeg"
+        _check_image(upload, "JPEG")
+    else:
+        _refuse(_("This type of file is not accepted."))
+    if Path(name).suffix.lower() not in EXTENSIONS[content_type]:
+        _refuse(_("The file's name does not match what it contains."))
+    upload.seek(0)
+    return content_type, get_valid_filename(Path(name).name)[:200] or "document"
