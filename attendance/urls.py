@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from attendance import justification_views, views
+from attendance import justification_views, report_views, views
 
 app_name = "attendance"
 
@@ -16,6 +16,18 @@ urlpatterns = [
     path("sessions/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
     path("sessions/<int:pk>/projector/", views.projector, name="projector"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("courses/<int:pk>/report/", report_views.course_report, name="course_report"),
+    path("courses/<int:pk>/register/", report_views.course_register, name="course_register"),
+    re_path(
+        r"^courses/(?P<pk>[0-9]+)/export/(?P<kind>register|records)\.(?P<file_format>csv|xlsx)$",
+        report_views.course_export,
+        name="course_export",
+    ),
+    path(
+        "courses/<int:course_pk>/students/<int:student_pk>/report/",
+        report_views.student_report,
+        name="student_report",
+    ),
     path("justifications/", justification_views.justification_list, name="justification_list"),
     path("justifications/new/", justification_views.justification_new, name="justification_new"),
     path("justifications/<int:pk>/", justification_views.justification_detail, name="justification_detail"),

@@ -25,6 +25,7 @@ class CourseForm(forms.ModelForm):
             "rotate_seconds",
             "auto_validate",
             "validate_pending_on_close",
+            "risk_threshold",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

@@ -50,6 +50,12 @@ class Course(models.Model):
         default=False,
         help_text=_("Otherwise they stay pending for you to review."),
     )
+    risk_threshold = models.PositiveSmallIntegerField(
+        _("at-risk threshold (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Students whose attendance rate falls below it are marked at risk and alerted."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -92,6 +92,18 @@ TABLE = {
     "attendance:record_detail": ("get", record, COURSE_MANAGERS),
     "attendance:record_validate": ("post", record, COURSE_MANAGERS_POST),
     "attendance:record_reject": ("post", record, COURSE_MANAGERS_POST),
+    "attendance:course_report": ("get", course, COURSE_MANAGERS),
+    "attendance:course_register": ("get", course, COURSE_MANAGERS),
+    "attendance:course_export": (
+        "get",
+        lambda cast: {"pk": cast.course.pk, "kind": "records", "file_format": "csv"},
+        COURSE_MANAGERS,
+    ),
+    "attendance:student_report": (
+        "get",
+        lambda cast: {"course_pk": cast.course.pk, "student_pk": cast.student.pk},
+        outcomes(404, student=200, parent=200, teacher=200, admin=200),
+    ),
     "attendance:justification_list": ("get", no_args, EVERYONE),
     "attendance:justification_new": (
         "get",

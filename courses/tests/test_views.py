@@ -18,7 +18,7 @@ def teacher_client(client, cast):
 class TestCourseCreate:
     def test_a_teacher_creates_a_course_and_lands_on_it(self, teacher_client, cast):
         response = teacher_client.post(
-            reverse("courses:course_create"), {"code": "bio1", "title": "Biology", "code_minutes": 10}
+            reverse("courses:course_create"), {"code": "bio1", "title": "Biology", "code_minutes": 10, "risk_threshold": 75}
         )
         course = Course.objects.get(code="BIO1")
         assert response.url == reverse("courses:course_detail", args=[course.pk])
@@ -26,7 +26,7 @@ class TestCourseCreate:
 
     def test_a_duplicate_code_shows_a_field_error(self, teacher_client, cast):
         response = teacher_client.post(
-            reverse("courses:course_create"), {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10}
+            reverse("courses:course_create"), {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10, "risk_threshold": 75}
         )
         assert response.status_code == 200
         assert "Course with this Code already exists." in response.text
@@ -48,7 +48,7 @@ class TestCourseManagement:
 
     def test_the_course_settings_are_saved_and_checked(self, teacher_client, cast):
         url = reverse("courses:course_edit", args=[cast.course.pk])
-        data = {"code": "ok1", "title": "T", "code_minutes": 61, "rotate_seconds": 5}
+        data = {"code": "ok1", "title": "T", "code_minutes": 61, "rotate_seconds": 5, "risk_threshold": 75}
         response = teacher_client.post(url, data)
         assert "less than or equal to 60" in response.text
         assert "greater than or equal to 10" in response.text

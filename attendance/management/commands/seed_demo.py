@@ -82,20 +82,23 @@ class Command(BaseCommand):
             parent = self._user(key, first, last, Role.PARENT)
             for n in children:
                 ParentLink.objects.get_or_create(parent=parent, child=students[n])
+        today = timezone.localdate()
+        monday = today - timedelta(days=today.weekday())
+        term_start = monday - timedelta(weeks=WEEKS_BEFORE)
         for code, title, teacher, weekdays, start, end, room, (first, last) in COURSES:
             course, _ = Course.objects.get_or_create(code=code, defaults={"title": title})
             course.teachers.add(teachers[teacher])
             for n in range(first, last + 1):
-                Enrollment.objects.get_or_create(course=course, student=students[n])
+                Enrollment.objects.get_or_create(
+                    course=course, student=students[n], defaults={"enrolled_on": term_start}
+                )
             if not course.sessions.exists():
-                today = timezone.localdate()
-                monday = today - timedelta(days=today.weekday())
                 course_services.sessions_create_weekly(
                     course=course,
                     weekdays=weekdays,
                     start_time=start,
                     end_time=end,
-                    first_date=monday - timedelta(weeks=WEEKS_BEFORE),
+                    first_date=term_start,
                     last_date=monday + timedelta(weeks=WEEKS_AFTER, days=6),
                     room=room,
                 )

@@ -1,0 +1,134 @@
+"""CSV (streamed: flat memory however many rows) and XLSX (openpyxl's write-only mode) exports."""
+
+import csv
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from attendance import reports
+from attendance.models import AttendanceRecord
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def records_rows(course, *, first=None, last=None, student=None):
+    """The header, then one row per attendance record of the course, oldest first, read in chunks."""
+    records = AttendanceRecord.objects.filter(session__course=course)
+    if first:
+        records = records.filter(session__starts_at__date__gte=first)
+    if last:
+        records = records.filter(session__starts_at__date__lte=last)
+    if student:
+        records = records.filter(student=student)
+    yield [
+        _("Session"),
+        _("Course"),
+        _("Student number"),
+        _("Last name"),
+        _("First name"),
+        _("Email"),
+        _("Status"),
+        _("Method"),
+        _("Submitted at"),
+        _("Late check-in"),
+    ]
+    values = records.order_by("session__starts_at", "student__last_name", "pk").values_list(
+        "session__starts_at",
+        "session__course__code",
+        "student__student_number",
+        "student__last_name",
+        "student__first_name",
+        "student__email",
+        "status",
+        "method",
+        "submitted_at",
+        "is_late",
+    )
+    for starts_at, code, number, last_name, first_name, email, status, method, submitted_at, is_late in values.iterator(
+        chunk_size=2000
+    ):
+        yield [
+            _local(starts_at),
+            code,
+            number,
+            last_name,
+            first_name,
+            email,
+            status,
+            method,
+            _local(submitted_at),
+            is_late,
+        ]
+
+
+REGISTER_CODES = {"present": "P", "late": "L", "absent": "A", "excused": "E", "pending": "?", None: "A"}
+
+
+def register_rows(course, *, first=None, last=None, student=None):
+    """The register as a table: a student per row, a held session per column, then counts and the rate."""
+    sessions, students, statuses = reports.register(course)
+    if first:
+        sessions = [s for s in sessions if timezone.localtime(s.starts_at).date() >= first]
+    if last:
+        sessions = [s for s in sessions if timezone.localtime(s.starts_at).date() <= last]
+    if student:
+        students = [s for s in students if s.pk == student.pk]
+    rates = {row.student_id: row for row in reports.course_rates(course)}
+    yield [
+        _("Student number"),
+        _("Last name"),
+        _("First name"),
+        *[_local(s.starts_at) for s in sessions],
+        _("Present"),
+        _("Late"),
+        _("Absent"),
+        _("Excused"),
+        _("Rate (%)"),
+    ]
+    for person in students:
+        row = rates[person.pk]
+        cells = [REGISTER_CODES.get(statuses[person.pk].get(s.pk), "") for s in sessions]
+        rate = round(row.rate, 1) if row.rate is not None else ""
+        yield [
+            person.student_number,
+            person.last_name,
+            person.first_name,
+            *cells,
+            row.present,
+            row.late,
+            row.absent,
+            row.excused,
+            rate,
+        ]
+
+
+def csv_response(rows, filename):
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(rows, filename):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    workbook.save(output)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)

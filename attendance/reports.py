@@ -1,0 +1,164 @@
+"""Attendance rates, the one definition every page, export and alert uses.
+
+    rate = (present + late) / (sessions held - excused)
+
+A session is held when it has ended and was not cancelled (one in progress does not count yet); a student
+counts only the sessions held since they enrolled. Held sessions without a record, and pending ones, count
+as not attended. No held session (or only excused ones) gives no rate, shown as "no sessions yet", never a
+division by zero.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from attendance.models import AttendanceRecord, Status
+from courses.models import ClassSession, Enrollment, SessionState
+
+
+def held_sessions(course, *, now=None):
+    """A course's sessions that count: ended, not cancelled."""
+    return (
+        ClassSession.objects.filter(course=course, ends_at__lt=now or timezone.now())
+        .exclude(state=SessionState.CANCELLED)
+        .select_related("course")
+    )
+
+
+def enrollment_rates(enrollments, *, now=None):
+    """Annotate enrollments with held, present, late, excused, pending, absent and rate (a percentage or None).
+
+    All in one query: each count is a correlated subquery, the rate a division in the database.
+    """
+    now = now or timezone.now()
+    since_enrolled = {"ends_at__lt": now, "starts_at__date__gte": OuterRef("enrolled_on")}
+    held = ClassSession.objects.filter(course=OuterRef("course"), **since_enrolled).exclude(
+        state=SessionState.CANCELLED
+    )
+    records = AttendanceRecord.objects.filter(
+        student=OuterRef("student"),
+        session__course=OuterRef("course"),
+        session__ends_at__lt=now,
+        session__starts_at__date__gte=OuterRef("enrolled_on"),
+    ).exclude(session__state=SessionState.CANCELLED)
+    annotated = enrollments.annotate(
+        held=_grouped_count(held, "course"),
+        present=_grouped_count(records.filter(status=Status.PRESENT), "student"),
+        late=_grouped_count(records.filter(status=Status.LATE), "student"),
+        excused=_grouped_count(records.filter(status=Status.EXCUSED), "student"),
+        pending=_grouped_count(records.filter(status=Status.PENDING), "student"),
+    )
+    return annotated.annotate(
+        absent=Greatest(F("held") - F("present") - F("late") - F("excused") - F("pending"), 0),
+        counted=F("held") - F("excused"),
+        rate=ExpressionWrapper(
+            100.0 * (F("present") + F("late")) / _nullif_zero(F("held") - F("excused")), output_field=FloatField()
+        ),
+    )
+
+
+def _grouped_count(queryset, column):
+    return Coalesce(
+        Subquery(queryset.order_by().values(column).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _nullif_zero(expression):
+    return Func(expression, Value(0), function="NULLIF", output_field=FloatField())
+
+
+def course_rates(course, *, now=None):
+    """Every active student of a course with their counts and rate, in name order."""
+    enrollments = Enrollment.objects.filter(course=course, active=True).select_related("student")
+    return enrollment_rates(enrollments, now=now).order_by("student__last_name", "student__first_name")
+
+
+def is_at_risk(rate, threshold):
+    return rate is not None and rate < threshold
+
+
+NOT_ENROLLED = "not_enrolled"
+
+
+def register(course, *, now=None):
+    """The grid of a course: held sessions (columns), students (rows) and each status, in three queries.
+
+    A cell is a status, None (no record: counts as absent) or NOT_ENROLLED (before the student joined).
+    """
+    sessions = list(held_sessions(course, now=now).order_by("starts_at"))
+    enrollments = Enrollment.objects.filter(course=course, active=True).select_related("student")
+    students = []
+    for enrollment in enrollments:
+        enrollment.student.enrolled_on = enrollment.enrolled_on
+        students.append(enrollment.student)
+    students.sort(key=lambda s: (s.last_name, s.first_name))
+    statuses = defaultdict(dict)
+    for session_id, student_id, status in AttendanceRecord.objects.filter(session__in=sessions).values_list(
+        "session_id", "student_id", "status"
+    ):
+        statuses[student_id][session_id] = status
+    for student in students:
+        for session in sessions:
+            if timezone.localtime(session.starts_at).date() < student.enrolled_on:
+                statuses[student.pk][session.pk] = NOT_ENROLLED
+    return sessions, students, statuses
+
+
+def session_summaries(sessions, students, statuses):
+    """Per held session: counts, rate and who was missing (absent or no record), from a register.
+
+    The same formula as enrollment_rates, summed over a session's students instead of a student's sessions.
+    """
+    summaries = []
+    for session in sessions:
+        counts = defaultdict(int)
+        missing = []
+        for student in students:
+            status = statuses[student.pk].get(session.pk)
+            counts[status] += 1
+            if status in {None, Status.ABSENT, Status.PENDING}:
+                missing.append(student)
+        attended = counts[Status.PRESENT] + counts[Status.LATE]
+        counted = len(students) - counts[Status.EXCUSED] - counts[NOT_ENROLLED]
+        summaries.append(
+            {
+                "session": session,
+                "attended": attended,
+                "excused": counts[Status.EXCUSED],
+                "missing": missing,
+                "rate": 100.0 * attended / counted if counted else None,
+            }
+        )
+    return summaries
+
+
+def weekly_rates(sessions, students, statuses):
+    """[(Monday, rate)] over the weeks of the register, for the term chart (the same formula, by week)."""
+    attended, counted = defaultdict(int), defaultdict(int)
+    for session in sessions:
+        week = timezone.localtime(session.starts_at).date()
+        week -= timedelta(days=week.weekday())
+        for student in students:
+            status = statuses[student.pk].get(session.pk)
+            if status in {Status.EXCUSED, NOT_ENROLLED}:
+                continue
+            counted[week] += 1
+            attended[week] += status in {Status.PRESENT, Status.LATE}
+    return [(week, round(100.0 * attended[week] / counted[week], 1)) for week in sorted(counted) if counted[week]]
+
+
+def student_timeline(student, course, *, now=None):
+    """[(session, status or None)] of the course's held sessions since the student enrolled, newest first."""
+    sessions = held_sessions(course, now=now).order_by("-starts_at")
+    enrollment = Enrollment.objects.filter(student=student, course=course).first()
+    if enrollment:
+        sessions = sessions.filter(starts_at__date__gte=enrollment.enrolled_on)
+    statuses = dict(
+        AttendanceRecord.objects.filter(student=student, session__in=sessions).values_list("session_id", "status")
+    )
+    return [(session, statuses.get(session.pk)) for session in sessions]

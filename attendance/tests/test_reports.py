@@ -1,0 +1,124 @@
+"""The attendance rate on hand-made cases: (present + late) / (sessions held - excused)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from attendance import reports
+from attendance.models import AttendanceRecord, Status
+from courses.models import SessionState
+from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+@pytest.fixture
+def course():
+    return CourseFactory()
+
+
+def past_sessions(course, count, *, first_days_ago=30):
+    return [
+        ClassSessionFactory(course=course, starts_at=NOW - timedelta(days=first_days_ago - i)) for i in range(count)
+    ]
+
+
+def enrolled(course, days_ago=60):
+    return EnrollmentFactory(course=course, enrolled_on=(NOW - timedelta(days=days_ago)).date())
+
+
+def mark(enrollment, sessions, *statuses):
+    for session, status in zip(sessions, statuses, strict=True):
+        AttendanceRecord.objects.create(session=session, student=enrollment.student, status=status)
+
+
+def rate_of(enrollment):
+    return reports.enrollment_rates(type(enrollment).objects.filter(pk=enrollment.pk), now=NOW).get()
+
+
+def test_all_present_is_100(course):
+    sessions, student = past_sessions(course, 4), enrolled(course)
+    mark(student, sessions, *[Status.PRESENT] * 4)
+    row = rate_of(student)
+    assert (row.held, row.present, row.rate) == (4, 4, 100.0)
+
+
+def test_late_counts_as_attended_and_missing_records_as_absent(course):
+    sessions, student = past_sessions(course, 4), enrolled(course)
+    mark(student, sessions[:2], Status.PRESENT, Status.LATE)
+    row = rate_of(student)
+    assert (row.held, row.present, row.late, row.absent, row.rate) == (4, 1, 1, 2, 50.0)
+
+
+def test_excused_sessions_leave_the_denominator(course):
+    sessions, student = past_sessions(course, 4), enrolled(course)
+    mark(student, sessions, Status.PRESENT, Status.EXCUSED, Status.EXCUSED, Status.ABSENT)
+    assert rate_of(student).rate == 50.0
+
+
+def test_all_excused_has_no_rate(course):
+    sessions, student = past_sessions(course, 3), enrolled(course)
+    mark(student, sessions, *[Status.EXCUSED] * 3)
+    row = rate_of(student)
+    assert (row.held, row.excused, row.rate) == (3, 3, None)
+
+
+def test_cancelled_and_future_sessions_do_not_count(course):
+    sessions, student = past_sessions(course, 3), enrolled(course)
+    mark(student, sessions, Status.PRESENT, Status.PRESENT, Status.ABSENT)
+    sessions[2].state = SessionState.CANCELLED
+    sessions[2].save()
+    ClassSessionFactory(course=course, starts_at=NOW + timedelta(days=1))
+    row = rate_of(student)
+    assert (row.held, row.rate) == (2, 100.0)
+
+
+def test_a_student_enrolled_mid_term_counts_only_sessions_since(course):
+    sessions = past_sessions(course, 6, first_days_ago=30)
+    late_joiner = enrolled(course, days_ago=27)  # after the first three sessions
+    mark(late_joiner, sessions[3:], Status.PRESENT, Status.PRESENT, Status.ABSENT)
+    row = rate_of(late_joiner)
+    assert row.held == 3
+    assert row.rate == pytest.approx(200 / 3)
+
+
+def test_no_session_held_yet_gives_no_rate_and_no_error(course):
+    student = enrolled(course)
+    ClassSessionFactory(course=course, starts_at=NOW + timedelta(days=2))
+    row = rate_of(student)
+    assert (row.held, row.rate) == (0, None)
+
+
+def test_pending_check_ins_do_not_count_as_attended(course):
+    sessions, student = past_sessions(course, 2), enrolled(course)
+    mark(student, sessions, Status.PRESENT, Status.PENDING)
+    row = rate_of(student)
+    assert (row.pending, row.rate) == (1, 50.0)
+
+
+def test_at_risk_is_below_the_threshold():
+    assert reports.is_at_risk(74.9, 75)
+    assert not reports.is_at_risk(75.0, 75)
+    assert not reports.is_at_risk(None, 75)
+
+
+def test_a_session_in_progress_does_not_count_yet(course):
+    student = enrolled(course)
+    ClassSessionFactory(course=course, starts_at=NOW - timedelta(minutes=30))
+    assert rate_of(student).held == 0
+
+
+def test_the_register_summaries_and_weekly_rates_follow_the_same_formula(course):
+    sessions, first, second = past_sessions(course, 2, first_days_ago=3), enrolled(course), enrolled(course)
+    mark(first, sessions, Status.PRESENT, Status.LATE)
+    mark(second, sessions, Status.EXCUSED, Status.ABSENT)
+    grid = reports.register(course, now=NOW)
+    summaries = reports.session_summaries(*grid)
+    assert [(s["attended"], s["rate"]) for s in summaries] == [(1, 100.0), (1, 50.0)]
+    assert [row.rate for row in reports.course_rates(course, now=NOW).order_by("student_id")] == [100.0, 0.0]
+    weeks = reports.weekly_rates(*grid)
+    assert sum(rate for _week, rate in weeks) > 0
+    assert all(0 <= rate <= 100 for _week, rate in weeks)

@@ -1,0 +1,43 @@
+// Draws the charts of a report page from the JSON the server embedded (#chart-data).
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("chart-data").textContent);
+  var labels = document.getElementById("chart-labels").dataset;
+  var colours = ["#198754", "#ffc107", "#dc3545", "#0dcaf0"];
+
+  function draw(name, config) {
+    var canvas = document.querySelector('[data-chart="' + name + '"]');
+    if (canvas) new Chart(canvas, config);
+  }
+
+  if (data.weekly) {
+    draw("weekly", {
+      type: "line",
+      data: {
+        labels: data.weekly.map(function (point) { return point[0]; }),
+        datasets: [
+          { label: labels.rate, data: data.weekly.map(function (point) { return point[1]; }), borderColor: "#0d6efd", tension: 0.2 },
+          { label: labels.threshold, data: data.weekly.map(function () { return data.threshold; }), borderColor: "#dc3545", borderDash: [6, 4], pointRadius: 0 }
+        ]
+      },
+      options: { scales: { y: { min: 0, max: 100 } } }
+    });
+  }
+  draw("statuses", {
+    type: "doughnut",
+    data: {
+      labels: [labels.present, labels.late, labels.absent, labels.excused],
+      datasets: [{ data: data.statuses, backgroundColor: colours }]
+    }
+  });
+  if (data.distribution) {
+    draw("distribution", {
+      type: "bar",
+      data: {
+        labels: data.distribution.map(function (_, i) { return i * 10 + "–" + (i * 10 + 10) + "%"; }),
+        datasets: [{ label: labels.students, data: data.distribution, backgroundColor: "#6c757d" }]
+      },
+      options: { plugins: { legend: { display: false } }, scales: { y: { ticks: { precision: 0 } } } }
+    });
+  }
+})();
