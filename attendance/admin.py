@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, StatusChange
+from attendance.models import (
+    AttendanceAlert,
+    AttendanceCode,
+    AttendanceRecord,
+    CodeLockout,
+    Justification,
+    StatusChange,
+)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -50,3 +57,11 @@ class JustificationAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "reviewed_by", "reviewed_at", "review_comment", "document"]
     filter_horizontal = ["sessions"]
     autocomplete_fields = ["student", "course"]
+
+
+@admin.register(AttendanceAlert)
+class AttendanceAlertAdmin(admin.ModelAdmin):
+    list_display = ["student", "course", "rate", "sent_at"]
+    list_filter = ["course"]
+    search_fields = ["student__email", "student__last_name"]
+    list_select_related = ["student", "course"]

@@ -18,7 +18,8 @@ def teacher_client(client, cast):
 class TestCourseCreate:
     def test_a_teacher_creates_a_course_and_lands_on_it(self, teacher_client, cast):
         response = teacher_client.post(
-            reverse("courses:course_create"), {"code": "bio1", "title": "Biology", "code_minutes": 10, "risk_threshold": 75}
+            reverse("courses:course_create"),
+            {"code": "bio1", "title": "Biology", "code_minutes": 10, "risk_threshold": 75},
         )
         course = Course.objects.get(code="BIO1")
         assert response.url == reverse("courses:course_detail", args=[course.pk])
@@ -26,7 +27,8 @@ class TestCourseCreate:
 
     def test_a_duplicate_code_shows_a_field_error(self, teacher_client, cast):
         response = teacher_client.post(
-            reverse("courses:course_create"), {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10, "risk_threshold": 75}
+            reverse("courses:course_create"),
+            {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10, "risk_threshold": 75},
         )
         assert response.status_code == 200
         assert "Course with this Code already exists." in response.text

@@ -8,5 +8,5 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         model = Notification
 
     user = factory.SubFactory("accounts.tests.factories.StudentFactory")
-    kind = Kind.LOW_ATTENDANCE
+    kind = Kind.CHECKIN_VALIDATED
     title = factory.Sequence(lambda n: f"Notice {n}")
