@@ -11,8 +11,8 @@ division by zero.
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, TruncWeek
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, Status
@@ -162,3 +162,39 @@ def student_timeline(student, course, *, now=None):
         AttendanceRecord.objects.filter(student=student, session__in=sessions).values_list("session_id", "status")
     )
     return [(session, statuses.get(session.pk)) for session in sessions]
+
+
+def institution_overview(*, now=None):
+    """Every active course's rate (its students' attended over counted sessions) and its students at risk.
+
+    One query over all active enrolments, through enrollment_rates.
+    """
+    rows = enrollment_rates(
+        Enrollment.objects.filter(active=True, course__archived=False).select_related("course"), now=now
+    )
+    courses = {}
+    for row in rows:
+        entry = courses.setdefault(row.course_id, {"course": row.course, "attended": 0, "counted": 0, "at_risk": 0})
+        entry["attended"] += row.present + row.late
+        entry["counted"] += row.counted
+        entry["at_risk"] += is_at_risk(row.rate, row.course.risk_threshold)
+    for entry in courses.values():
+        entry["rate"] = 100.0 * entry["attended"] / entry["counted"] if entry["counted"] else None
+    return sorted(courses.values(), key=lambda e: (e["rate"] is None, e["rate"] or 0))
+
+
+def weekly_trend(*, weeks=8, now=None):
+    """[(Monday, rate)] over the institution's recorded sessions of the last `weeks` weeks."""
+    now = now or timezone.now()
+    rows = (
+        AttendanceRecord.objects.filter(session__ends_at__lt=now, session__starts_at__gte=now - timedelta(weeks=weeks))
+        .exclude(session__state=SessionState.CANCELLED)
+        .annotate(week=TruncWeek("session__starts_at"))
+        .values("week")
+        .annotate(
+            attended=Count("pk", filter=Q(status__in=[Status.PRESENT, Status.LATE])),
+            counted=Count("pk", filter=~Q(status=Status.EXCUSED)),
+        )
+        .order_by("week")
+    )
+    return [(row["week"].date(), round(100.0 * row["attended"] / row["counted"], 1)) for row in rows if row["counted"]]

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.selectors import children_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
-from courses.models import SessionState
+from courses.models import Enrollment, SessionState
 from courses.selectors import courses_managed_by, sessions_of_student, students_of
 
 MAX_WRONG_CODES = 5
@@ -75,4 +75,19 @@ def sessions_to_justify(student):
         .filter(starts_at__gte=now - timedelta(days=60), starts_at__lte=now + timedelta(days=14))
         .select_related("course")
         .order_by("-starts_at")
+    )
+
+
+def with_live_counts(sessions):
+    """Sessions annotated with their enrolled and checked-in counts, in the same query."""
+    enrolled = (
+        Enrollment.objects.filter(course=OuterRef("course"), active=True)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return sessions.annotate(
+        checked_in=Count("records", filter=Q(records__status__in=[Status.PENDING, Status.PRESENT, Status.LATE])),
+        enrolled=Subquery(enrolled[:1]),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import children_of, children_visible_to, role_counts
-from attendance import selectors, services
+from attendance import reports, selectors, services
 from attendance.forms import CheckinForm, RejectForm, RollCallForm
 from attendance.models import AttendanceRecord, Method
 from attendance_system.errors import DomainError
@@ -53,11 +53,15 @@ def _parent_dashboard(user):
 
 
 def _admin_dashboard(user):
-    today = timezone.localdate()
+    today = course_selectors.sessions_on_day(ClassSession.objects.all(), timezone.localdate())
+    overview = reports.institution_overview()
     return {
         "role_counts": role_counts(),
         "course_count": Course.objects.filter(archived=False).count(),
-        "today": course_selectors.sessions_on_day(ClassSession.objects.all(), today),
+        "today": selectors.with_live_counts(today),
+        "lowest": overview[:5],
+        "at_risk_count": sum(entry["at_risk"] for entry in overview),
+        "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in reports.weekly_trend()]},
     }
 
 

@@ -70,3 +70,16 @@ def test_dashboards_make_a_fixed_number_of_queries(client, cast, role, django_as
     client.force_login(cast.by_role(role))
     with django_assert_max_num_queries(12):
         client.get(reverse("home"))
+
+
+def test_the_admin_sees_live_counts_lowest_courses_and_students_at_risk(client, cast):
+    from attendance.models import AttendanceRecord, Status
+
+    cast.course.enrollments.update(enrolled_on=timezone.localdate() - timedelta(days=30))
+    past = ClassSessionFactory(course=cast.course, starts_at=timezone.now() - timedelta(days=2))
+    AttendanceRecord.objects.create(session=past, student=cast.student, status=Status.ABSENT)
+    response = dashboard(client, cast.admin)
+    assert response.context["at_risk_count"] == 1
+    assert response.context["lowest"][0]["course"] == cast.course
+    assert response.context["lowest"][0]["rate"] == 0.0
+    assert reverse("attendance:course_report", args=[cast.course.pk]) in response.text

@@ -16,14 +16,15 @@
       data: {
         labels: data.weekly.map(function (point) { return point[0]; }),
         datasets: [
-          { label: labels.rate, data: data.weekly.map(function (point) { return point[1]; }), borderColor: "#0d6efd", tension: 0.2 },
+          { label: labels.rate, data: data.weekly.map(function (point) { return point[1]; }), borderColor: "#0d6efd", tension: 0.2 }
+        ].concat(data.threshold ? [
           { label: labels.threshold, data: data.weekly.map(function () { return data.threshold; }), borderColor: "#dc3545", borderDash: [6, 4], pointRadius: 0 }
-        ]
+        ] : [])
       },
       options: { scales: { y: { min: 0, max: 100 } } }
     });
   }
-  draw("statuses", {
+  if (data.statuses) draw("statuses", {
     type: "doughnut",
     data: {
       labels: [labels.present, labels.late, labels.absent, labels.excused],
