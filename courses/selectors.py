@@ -1,6 +1,8 @@
 """Which courses and sessions a user may see. Every view fetches objects through these, so that an object
 out of a user's scope is never found (404), rather than found and refused."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -76,3 +78,33 @@ def roster(course):
 
 def students_of(course):
     return User.objects.filter(role=Role.STUDENT, enrollments__course=course, enrollments__active=True)
+
+
+def calendar_sessions(user, *, student=None):
+    """The sessions on a user's calendar: a teacher's courses, a student's own, a parent's chosen child's.
+
+    `student` is a child already checked to be the parent's.
+    """
+    if user.is_admin or user.is_teacher:
+        sessions = sessions_managed_by(user).filter(course__archived=False)
+    elif user.is_student:
+        sessions = sessions_of_student(user)
+    elif user.is_parent and student is not None:
+        sessions = sessions_of_student(student)
+    else:
+        sessions = ClassSession.objects.none()
+    return sessions.select_related("course").order_by("starts_at")
+
+
+def feed_sessions(user):
+    """Sessions for the iCalendar feed: 60 days back to 180 ahead; a parent's include all their children's."""
+    now = timezone.now()
+    if user.is_parent:
+        sessions = ClassSession.objects.filter(
+            course__enrollments__student__in=children_of(user), course__enrollments__active=True
+        ).distinct()
+    else:
+        sessions = calendar_sessions(user)
+    return sessions.filter(
+        starts_at__gte=now - timedelta(days=60), starts_at__lte=now + timedelta(days=180)
+    ).select_related("course")

@@ -19,5 +19,8 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session_cancel"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/feed/regenerate/", views.calendar_feed_regenerate, name="calendar_feed_regenerate"),
     path("sessions/<int:pk>/restore/", views.session_restore, name="session_restore"),
 ]

@@ -1,15 +1,21 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import teacher_required
+from accounts.selectors import children_of
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
-from courses import selectors, services
+from courses import calendar, selectors, services
 from courses.forms import CancelForm, CourseForm, EnrollForm, RosterImportForm, SeriesForm, SessionForm
+from courses.models import CalendarFeed
 
 
 def _get_managed_course(request, pk):
@@ -210,3 +216,58 @@ def session_restore(request, pk):
     else:
         messages.success(request, _("Session restored; students and parents were told."))
     return redirect("courses:course_detail", pk=session.course_id)
+
+
+def _day(value):
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def calendar_view(request):
+    """Month or week of one's sessions; a parent picks which child."""
+    view = "week" if request.GET.get("view") == "week" else "month"
+    day = _day(request.GET.get("date"))
+    children = list(children_of(request.user)) if request.user.is_parent else []
+    student = None
+    if children:
+        wanted = request.GET.get("student")
+        student = next((c for c in children if str(c.pk) == wanted), children[0])
+    weeks = calendar.month_grid(day) if view == "month" else calendar.week_days(day)
+    start, end = calendar.window(weeks)
+    sessions = selectors.calendar_sessions(request.user, student=student).filter(
+        starts_at__gte=start, starts_at__lt=end
+    )
+    feed = calendar.feed_for(request.user)
+    context = {
+        "view": view,
+        "day": day,
+        "weeks": weeks,
+        "sessions_by_day": calendar.by_day(sessions),
+        "previous": calendar.shift(day, view, -1),
+        "next": calendar.shift(day, view, 1),
+        "children": children,
+        "student": student,
+        "feed_url": request.build_absolute_uri(reverse("courses:calendar_feed", args=[feed.token])),
+        "today": timezone.localdate(),
+    }
+    return render(request, "courses/calendar.html", context)
+
+
+def calendar_feed(request, token):
+    """The iCalendar feed at a secret address: no login, the token is the key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    body = calendar.ical(selectors.feed_sessions(feed.user), name=_("Attendance: %(user)s") % {"user": feed.user})
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="attendance.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_regenerate(request):
+    calendar.feed_regenerate(user=request.user)
+    messages.success(request, _("New calendar address made; the old one no longer works."))
+    return redirect("courses:calendar")

@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from courses import services
+from courses.models import CalendarFeed
+from courses.tests.factories import ClassSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def month_of(response):
+    return [s for day in response.context["sessions_by_day"].values() for s in day]
+
+
+class TestCalendarPage:
+    def test_a_student_sees_their_sessions_in_the_month(self, client, cast):
+        client.force_login(cast.student)
+        response = client.get(
+            reverse("courses:calendar"), {"date": timezone.localdate(cast.session.starts_at).isoformat()}
+        )
+        assert month_of(response) == [cast.session]
+
+    def test_the_week_view_shows_seven_days(self, client, cast):
+        client.force_login(cast.teacher)
+        day = timezone.localtime(cast.session.starts_at).date()
+        response = client.get(reverse("courses:calendar"), {"view": "week", "date": day.isoformat()})
+        assert len(response.context["weeks"]) == 1 and len(response.context["weeks"][0]) == 7
+        assert month_of(response) == [cast.session]
+        assert reverse("attendance:session_live", args=[cast.session.pk]) in response.text
+
+    def test_a_parent_sees_a_childs_sessions_and_never_another_students(self, client, cast):
+        client.force_login(cast.parent)
+        day = timezone.localtime(cast.session.starts_at).date().isoformat()
+        response = client.get(reverse("courses:calendar"), {"date": day, "student": cast.other_student.pk})
+        assert response.context["student"] == cast.student
+        assert month_of(response) == [cast.session]
+
+    def test_cancelled_sessions_are_struck_through(self, client, cast):
+        services.session_cancel(session=cast.session, reason="Strike")
+        client.force_login(cast.student)
+        day = timezone.localtime(cast.session.starts_at).date().isoformat()
+        assert "session-cancelled" in client.get(reverse("courses:calendar"), {"date": day}).text
+
+
+class TestFeed:
+    def feed(self, client, user):
+        client.force_login(user)
+        client.get(reverse("courses:calendar"))
+        client.logout()
+        token = CalendarFeed.objects.get(user=user).token
+        response = client.get(reverse("courses:calendar_feed", args=[token]))
+        assert response["Content-Type"].startswith("text/calendar")
+        return token, Calendar.from_ical(response.content)
+
+    def test_it_parses_as_icalendar_with_each_session_and_cancellations(self, client, cast):
+        services.session_cancel(session=cast.session, reason="Strike")
+        other = ClassSessionFactory(course=cast.course, starts_at=timezone.now() + timedelta(days=3), room="B2")
+        _token, feed = self.feed(client, cast.student)
+        events = {str(e["uid"]): e for e in feed.walk("VEVENT")}
+        assert set(events) == {f"session-{cast.session.pk}@127.0.0.1:8000", f"session-{other.pk}@127.0.0.1:8000"}
+        cancelled = events[f"session-{cast.session.pk}@127.0.0.1:8000"]
+        assert str(cancelled["status"]) == "CANCELLED"
+        assert cancelled.decoded("dtstart") == cast.session.starts_at.replace(microsecond=0)
+        assert str(events[f"session-{other.pk}@127.0.0.1:8000"]["location"]) == "B2"
+        assert feed["version"] == "2.0"
+
+    def test_a_parents_feed_holds_their_childrens_sessions(self, client, cast):
+        _token, feed = self.feed(client, cast.parent)
+        assert [str(e["uid"]) for e in feed.walk("VEVENT")] == [f"session-{cast.session.pk}@127.0.0.1:8000"]
+
+    def test_a_new_address_kills_the_old_one(self, client, cast):
+        token, _feed = self.feed(client, cast.teacher)
+        client.force_login(cast.teacher)
+        client.post(reverse("courses:calendar_feed_regenerate"))
+        assert client.get(reverse("courses:calendar_feed", args=[token])).status_code == 404
+        new = CalendarFeed.objects.get(user=cast.teacher).token
+        assert new != token
+        assert client.get(reverse("courses:calendar_feed", args=[new])).status_code == 200
