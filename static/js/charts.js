@@ -4,6 +4,8 @@
   var data = JSON.parse(document.getElementById("chart-data").textContent);
   var labels = document.getElementById("chart-labels").dataset;
   var colours = ["#198754", "#ffc107", "#dc3545", "#0dcaf0"];
+  // Drawn at once: the figures matter more than the motion, and printing catches no half-drawn chart.
+  Chart.defaults.animation = false;
 
   function draw(name, config) {
     var canvas = document.querySelector('[data-chart="' + name + '"]');
