@@ -48,7 +48,6 @@ def records_rows(course, *, first=None, last=None, student=None):
     ]
     values = records.order_by("session__starts_at", "student__last_name", "pk").values_list(
         "session__starts_at",
-        "session__course__code",
         "student__student_number",
         "student__last_name",
         "student__first_name",
@@ -58,19 +57,24 @@ def records_rows(course, *, first=None, last=None, student=None):
         "submitted_at",
         "is_late",
     )
-    for starts_at, code, number, last_name, first_name, email, status, method, submitted_at, is_late in values.iterator(
+    zone = timezone.get_current_timezone()
+    session_starts = {}  # a few dozen sessions, many thousand rows: format each start once
+    for starts_at, number, last_name, first_name, email, status, method, submitted_at, is_late in values.iterator(
         chunk_size=2000
     ):
+        if starts_at not in session_starts:
+            session_starts[starts_at] = _local(starts_at)
+        submitted = submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         yield [
-            _local(starts_at),
-            code,
+            session_starts[starts_at],
+            course.code,
             number,
             last_name,
             first_name,
             email,
             status,
             method,
-            _local(submitted_at),
+            submitted,
             is_late,
         ]
 

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -14,10 +13,10 @@ from courses import selectors as course_selectors
 from courses.models import Enrollment
 
 SORTS = {
-    "name": ("student__last_name", "student__first_name"),
-    "rate": (F("rate").asc(nulls_last=True), "student__last_name"),
-    "-rate": (F("rate").desc(nulls_last=True), "student__last_name"),
-    "absent": ("-absent", "student__last_name"),
+    "name": lambda row: (row.student.last_name, row.student.first_name),
+    "rate": lambda row: (row.rate is None, row.rate or 0, row.student.last_name),
+    "-rate": lambda row: (row.rate is None, -(row.rate or 0), row.student.last_name),
+    "absent": lambda row: (-row.absent, row.student.last_name),
 }
 
 
@@ -37,17 +36,9 @@ def _distribution(rates):
 @login_required
 def course_report(request, pk):
     course = _get_managed_course(request, pk)
-    rows = reports.course_rates(course)
     query = request.GET.get("q", "").strip()
-    if query:
-        rows = rows.filter(
-            Q(student__first_name__icontains=query)
-            | Q(student__last_name__icontains=query)
-            | Q(student__student_number__icontains=query)
-            | Q(student__email__icontains=query)
-        )
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    rows = list(rows.order_by(*SORTS[sort]))
+    rows = sorted(reports.course_rates(course, query=query), key=SORTS[sort])
     for row in rows:
         row.at_risk = reports.is_at_risk(row.rate, course.risk_threshold)
     sessions, students, statuses = reports.register(course)
@@ -116,7 +107,10 @@ def student_report(request, course_pk, student_pk):
         enrollments = enrollments.filter(student_id__in=allowed)
     else:
         enrollments = enrollments.filter(course__in=course_selectors.courses_managed_by(request.user))
-    row = get_object_or_404(reports.enrollment_rates(enrollments))
+    rows = reports.enrollment_rates(enrollments)
+    if not rows:
+        raise Http404
+    row = rows[0]
     timeline = reports.student_timeline(row.student, row.course)
     context = {
         "row": row,

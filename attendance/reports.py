@@ -8,11 +8,12 @@ as not attended. No held session (or only excused ones) gives no rate, shown as 
 division by zero.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, TruncWeek
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, Status
@@ -29,53 +30,64 @@ def held_sessions(course, *, now=None):
 
 
 def enrollment_rates(enrollments, *, now=None):
-    """Annotate enrollments with held, present, late, excused, pending, absent and rate (a percentage or None).
+    """The enrollments, each with held, present, late, excused, pending, absent, counted and rate (a
+    percentage, or None when no session counts).
 
-    All in one query: each count is a correlated subquery, the rate a division in the database.
+    Two queries whatever the size: the statuses are counted in the database by conditional aggregation over
+    each student's records of their course's held sessions since enrolment, and the held sessions of the
+    courses concerned are read once and counted from each enrolment date. The rate is their ratio.
     """
     now = now or timezone.now()
-    since_enrolled = {"ends_at__lt": now, "starts_at__date__gte": OuterRef("enrolled_on")}
-    held = ClassSession.objects.filter(course=OuterRef("course"), **since_enrolled).exclude(
-        state=SessionState.CANCELLED
+    record = "student__attendance_records"
+    counted_record = Q(
+        **{
+            f"{record}__session__course": F("course"),
+            f"{record}__session__ends_at__lt": now,
+            f"{record}__session__starts_at__date__gte": F("enrolled_on"),
+        }
+    ) & ~Q(**{f"{record}__session__state": SessionState.CANCELLED})
+
+    def count(status):
+        return Count(record, filter=counted_record & Q(**{f"{record}__status": status}))
+
+    rows = list(
+        enrollments.annotate(
+            present=count(Status.PRESENT),
+            late=count(Status.LATE),
+            excused=count(Status.EXCUSED),
+            pending=count(Status.PENDING),
+        )
     )
-    records = AttendanceRecord.objects.filter(
-        student=OuterRef("student"),
-        session__course=OuterRef("course"),
-        session__ends_at__lt=now,
-        session__starts_at__date__gte=OuterRef("enrolled_on"),
-    ).exclude(session__state=SessionState.CANCELLED)
-    annotated = enrollments.annotate(
-        held=_grouped_count(held, "course"),
-        present=_grouped_count(records.filter(status=Status.PRESENT), "student"),
-        late=_grouped_count(records.filter(status=Status.LATE), "student"),
-        excused=_grouped_count(records.filter(status=Status.EXCUSED), "student"),
-        pending=_grouped_count(records.filter(status=Status.PENDING), "student"),
-    )
-    return annotated.annotate(
-        absent=Greatest(F("held") - F("present") - F("late") - F("excused") - F("pending"), 0),
-        counted=F("held") - F("excused"),
-        rate=ExpressionWrapper(
-            100.0 * (F("present") + F("late")) / _nullif_zero(F("held") - F("excused")), output_field=FloatField()
-        ),
-    )
+    held_days = defaultdict(list)
+    for course_id, day in (
+        ClassSession.objects.filter(course__in={row.course_id for row in rows}, ends_at__lt=now)
+        .exclude(state=SessionState.CANCELLED)
+        .values_list("course_id", TruncDate("starts_at"))
+    ):
+        held_days[course_id].append(day)
+    for days in held_days.values():
+        days.sort()
+    for row in rows:
+        days = held_days[row.course_id]
+        row.held = len(days) - bisect_left(days, row.enrolled_on)
+        row.absent = max(row.held - row.present - row.late - row.excused - row.pending, 0)
+        row.counted = row.held - row.excused
+        row.rate = 100.0 * (row.present + row.late) / row.counted if row.counted > 0 else None
+    return rows
 
 
-def _grouped_count(queryset, column):
-    return Coalesce(
-        Subquery(queryset.order_by().values(column).annotate(n=Count("pk")).values("n")[:1]),
-        0,
-        output_field=IntegerField(),
-    )
-
-
-def _nullif_zero(expression):
-    return Func(expression, Value(0), function="NULLIF", output_field=FloatField())
-
-
-def course_rates(course, *, now=None):
-    """Every active student of a course with their counts and rate, in name order."""
+def course_rates(course, *, query="", now=None):
+    """Every active student of a course (or those matching `query`) with their counts and rate, by name."""
     enrollments = Enrollment.objects.filter(course=course, active=True).select_related("student")
-    return enrollment_rates(enrollments, now=now).order_by("student__last_name", "student__first_name")
+    if query:
+        enrollments = enrollments.filter(
+            Q(student__first_name__icontains=query)
+            | Q(student__last_name__icontains=query)
+            | Q(student__student_number__icontains=query)
+            | Q(student__email__icontains=query)
+        )
+    rows = enrollment_rates(enrollments, now=now)
+    return sorted(rows, key=lambda row: (row.student.last_name, row.student.first_name, row.student_id))
 
 
 def is_at_risk(rate, threshold):
@@ -102,10 +114,11 @@ def register(course, *, now=None):
         "session_id", "student_id", "status"
     ):
         statuses[student_id][session_id] = status
+    days = [timezone.localtime(session.starts_at).date() for session in sessions]
     for student in students:
-        for session in sessions:
-            if timezone.localtime(session.starts_at).date() < student.enrolled_on:
-                statuses[student.pk][session.pk] = NOT_ENROLLED
+        # Sessions are in date order: those before the enrolment are the first ones.
+        for session in sessions[: bisect_left(days, student.enrolled_on)]:
+            statuses[student.pk][session.pk] = NOT_ENROLLED
     return sessions, students, statuses
 
 
