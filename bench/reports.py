@@ -59,7 +59,7 @@ def build(student_count, session_count):
     from attendance.models import AttendanceRecord, Status
     from courses.models import ClassSession, Course, Enrollment
 
-    rng = random.Random(1)  # noqa: S311 (repeatable data, not a secret)
+    rng = random.Random(1)
     teacher = User.objects.create_user("teacher@bench.test", role=Role.TEACHER)
     course = Course.objects.create(code="BENCH", title="Bench")
     course.teachers.add(teacher)
