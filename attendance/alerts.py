@@ -19,7 +19,11 @@ ALERT_EVERY = timedelta(days=7)
 
 @transaction.atomic
 def _alert(row, course, now):
+    """Alert one student, unless a concurrent run just did (checked again under a lock on the course)."""
+    Course.objects.select_for_update().filter(pk=course.pk).first()
     student = row.student
+    if AttendanceAlert.objects.filter(student=student, course=course, sent_at__gt=now - ALERT_EVERY).exists():
+        return None
     title = _("Low attendance in %(course)s: %(rate).0f %% (threshold %(threshold)d %%)") % {
         "course": course.code,
         "rate": row.rate,
@@ -53,5 +57,7 @@ def send_attendance_alerts(*, now=None):
     for course in Course.objects.filter(archived=False).prefetch_related("teachers"):
         for row in reports.course_rates(course, now=now):
             if reports.is_at_risk(row.rate, course.risk_threshold) and (row.student_id, course.pk) not in recent:
-                sent.append(_alert(row, course, now))
+                alert = _alert(row, course, now)
+                if alert:
+                    sent.append(alert)
     return sent

@@ -3,22 +3,26 @@
 import csv
 import tempfile
 
+from asgiref.sync import sync_to_async
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from attendance import reports
-from attendance.models import AttendanceRecord
+from attendance.models import AttendanceRecord, Method, Status
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is run as a formula by spreadsheets (CSV and XLSX alike).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROWS_PER_CHUNK = 500
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
+def safe(value):
+    """Text a spreadsheet shows as text: a leading formula character is escaped with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _local(moment):
@@ -58,24 +62,25 @@ def records_rows(course, *, first=None, last=None, student=None):
         "is_late",
     )
     zone = timezone.get_current_timezone()
+    statuses, methods = dict(Status.choices), dict(Method.choices)
+    yes, no = _("yes"), _("no")
     session_starts = {}  # a few dozen sessions, many thousand rows: format each start once
     for starts_at, number, last_name, first_name, email, status, method, submitted_at, is_late in values.iterator(
         chunk_size=2000
     ):
         if starts_at not in session_starts:
             session_starts[starts_at] = _local(starts_at)
-        submitted = submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         yield [
             session_starts[starts_at],
             course.code,
             number,
-            last_name,
-            first_name,
+            safe(last_name),
+            safe(first_name),
             email,
-            status,
-            method,
-            submitted,
-            is_late,
+            str(statuses[status]),
+            str(methods[method]),
+            submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            yes if is_late else no,
         ]
 
 
@@ -83,7 +88,8 @@ REGISTER_CODES = {"present": "P", "late": "L", "absent": "A", "excused": "E", "p
 
 
 def register_rows(course, *, first=None, last=None, student=None):
-    """The register as a table: a student per row, a held session per column, then counts and the rate."""
+    """The register as a table: a student per row, a held session per column, then counts and the rate,
+    all over the sessions the filters keep. No session in range gives the header alone."""
     sessions, students, statuses = reports.register(course)
     if first:
         sessions = [s for s in sessions if timezone.localtime(s.starts_at).date() >= first]
@@ -91,7 +97,6 @@ def register_rows(course, *, first=None, last=None, student=None):
         sessions = [s for s in sessions if timezone.localtime(s.starts_at).date() <= last]
     if student:
         students = [s for s in students if s.pk == student.pk]
-    rates = {row.student_id: row for row in reports.course_rates(course)}
     yield [
         _("Student number"),
         _("Last name"),
@@ -103,14 +108,17 @@ def register_rows(course, *, first=None, last=None, student=None):
         _("Excused"),
         _("Rate (%)"),
     ]
+    if not sessions:
+        return
+    rates = {row.student_id: row for row in reports.course_rates(course, first=first, last=last)}
     for person in students:
         row = rates[person.pk]
         cells = [REGISTER_CODES.get(statuses[person.pk].get(s.pk), "") for s in sessions]
         rate = round(row.rate, 1) if row.rate is not None else ""
         yield [
             person.student_number,
-            person.last_name,
-            person.first_name,
+            safe(person.last_name),
+            safe(person.first_name),
             *cells,
             row.present,
             row.late,
@@ -120,9 +128,37 @@ def register_rows(course, *, first=None, last=None, student=None):
         ]
 
 
-def csv_response(rows, filename):
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+class _Line:
+    """A file-like object whose write returns the line, so csv.writer can produce text piece by piece."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_chunks(rows):
+    writer = csv.writer(_Line())
+    chunk = []
+    for row in rows:
+        chunk.append(writer.writerow(row))
+        if len(chunk) == ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+async def _stream(chunks):
+    """Under ASGI a synchronous iterator would be read whole before sending; this hands it over in chunks,
+    each read in the thread the database connection belongs to."""
+    sentinel = object()
+    while (chunk := await sync_to_async(next, thread_sensitive=True)(chunks, sentinel)) is not sentinel:
+        yield chunk
+
+
+def csv_response(rows, filename, *, asynchronous):
+    chunks = _csv_chunks(rows)
+    content = _stream(chunks) if asynchronous else chunks
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

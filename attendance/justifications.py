@@ -48,6 +48,13 @@ def justification_submit(*, student, submitted_by, sessions, reason, explanation
         raise DomainError(_("Some of these sessions are not the student's."))
     if not explanation.strip():
         raise DomainError(_("Explain the absence in a few words."))
+    covered = Justification.objects.filter(
+        student=student,
+        sessions__in=sessions,
+        state__in=[JustificationState.PENDING, JustificationState.APPROVED],
+    )
+    if covered.exists():
+        raise DomainError(_("Some of these sessions are already covered by a pending or approved justification."))
     document = _store_document(upload, submitted_by) if upload else None
     by_course = defaultdict(list)
     for session in sessions:
@@ -97,7 +104,8 @@ def _tell_family(justification, kind, title, body=""):
 
 @transaction.atomic
 def justification_approve(*, justification, by):
-    """The records of its sessions become excused (created where missing), their history naming it."""
+    """Absent records of its sessions become excused, missing ones are created excused, and their history
+    names it. A student who came (present, late, or a check-in still pending) keeps that record."""
     justification = _locked_pending(justification)
     sessions = list(justification.sessions.select_related("course"))
     reason = _("Justification #%(number)d approved") % {"number": justification.pk}
@@ -117,7 +125,10 @@ def justification_approve(*, justification, by):
         for r in created
     )
     changed = apply_statuses(
-        [(record, Status.EXCUSED) for record in existing.values()], by=by, reason=reason, justification=justification
+        [(record, Status.EXCUSED) for record in existing.values() if record.status == Status.ABSENT],
+        by=by,
+        reason=reason,
+        justification=justification,
     )
     justification.state = JustificationState.APPROVED
     justification.reviewed_by, justification.reviewed_at = by, timezone.now()

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -81,11 +82,16 @@ def course_export(request, pk, kind, file_format):
     course = _get_managed_course(request, pk)
     student = None
     if request.GET.get("student"):
+        if not request.GET["student"].isdigit():
+            raise Http404
         student = get_object_or_404(course_selectors.students_of(course), pk=request.GET["student"])
     build = exports.register_rows if kind == "register" else exports.records_rows
     rows = build(course, first=_date(request.GET.get("from")), last=_date(request.GET.get("to")), student=student)
     filename = f"{slugify(course.code)}-{kind}"
-    return exports.csv_response(rows, filename) if file_format == "csv" else exports.xlsx_response(rows, filename)
+    if file_format == "xlsx":
+        return exports.xlsx_response(rows, filename)
+    # Served by daphne, the CSV streams through an async iterator (ASGIRequest tells it is so).
+    return exports.csv_response(rows, filename, asynchronous=isinstance(request, ASGIRequest))
 
 
 def _students_visible_to(user):

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -20,32 +20,42 @@ from attendance.models import AttendanceRecord, Status
 from courses.models import ClassSession, Enrollment, SessionState
 
 
-def held_sessions(course, *, now=None):
-    """A course's sessions that count: ended, not cancelled."""
-    return (
-        ClassSession.objects.filter(course=course, ends_at__lt=now or timezone.now())
-        .exclude(state=SessionState.CANCELLED)
-        .select_related("course")
+def held(sessions, *, now):
+    """The sessions that count: ended, not cancelled, and attendance taken (opened for check-in, or with
+    a record from roll call). A session nobody took attendance for makes nobody absent."""
+    taken = Q(state__in=[SessionState.OPEN, SessionState.CLOSED]) | Exists(
+        AttendanceRecord.objects.filter(session=OuterRef("pk"))
     )
+    return sessions.filter(taken, ends_at__lt=now).exclude(state=SessionState.CANCELLED)
 
 
-def enrollment_rates(enrollments, *, now=None):
+def held_sessions(course, *, now=None):
+    return held(ClassSession.objects.filter(course=course), now=now or timezone.now()).select_related("course")
+
+
+def enrollment_rates(enrollments, *, now=None, first=None, last=None):
     """The enrollments, each with held, present, late, excused, pending, absent, counted and rate (a
     percentage, or None when no session counts).
 
     Two queries whatever the size: the statuses are counted in the database by conditional aggregation over
     each student's records of their course's held sessions since enrolment, and the held sessions of the
     courses concerned are read once and counted from each enrolment date. The rate is their ratio.
+    `first` and `last` (dates) narrow it to the sessions between them.
     """
     now = now or timezone.now()
+    sessions = held(ClassSession.objects.all(), now=now)
+    if first:
+        sessions = sessions.filter(starts_at__date__gte=first)
+    if last:
+        sessions = sessions.filter(starts_at__date__lte=last)
     record = "student__attendance_records"
     counted_record = Q(
         **{
             f"{record}__session__course": F("course"),
-            f"{record}__session__ends_at__lt": now,
+            f"{record}__session__in": sessions,
             f"{record}__session__starts_at__date__gte": F("enrolled_on"),
         }
-    ) & ~Q(**{f"{record}__session__state": SessionState.CANCELLED})
+    )
 
     def count(status):
         return Count(record, filter=counted_record & Q(**{f"{record}__status": status}))
@@ -59,10 +69,8 @@ def enrollment_rates(enrollments, *, now=None):
         )
     )
     held_days = defaultdict(list)
-    for course_id, day in (
-        ClassSession.objects.filter(course__in={row.course_id for row in rows}, ends_at__lt=now)
-        .exclude(state=SessionState.CANCELLED)
-        .values_list("course_id", TruncDate("starts_at"))
+    for course_id, day in sessions.filter(course__in={row.course_id for row in rows}).values_list(
+        "course_id", TruncDate("starts_at")
     ):
         held_days[course_id].append(day)
     for days in held_days.values():
@@ -76,7 +84,7 @@ def enrollment_rates(enrollments, *, now=None):
     return rows
 
 
-def course_rates(course, *, query="", now=None):
+def course_rates(course, *, query="", now=None, first=None, last=None):
     """Every active student of a course (or those matching `query`) with their counts and rate, by name."""
     enrollments = Enrollment.objects.filter(course=course, active=True).select_related("student")
     if query:
@@ -86,7 +94,7 @@ def course_rates(course, *, query="", now=None):
             | Q(student__student_number__icontains=query)
             | Q(student__email__icontains=query)
         )
-    rows = enrollment_rates(enrollments, now=now)
+    rows = enrollment_rates(enrollments, now=now, first=first, last=last)
     return sorted(rows, key=lambda row: (row.student.last_name, row.student.first_name, row.student_id))
 
 
@@ -187,17 +195,25 @@ def institution_overview(*, now=None):
     )
     courses = {}
     for row in rows:
-        entry = courses.setdefault(row.course_id, {"course": row.course, "attended": 0, "counted": 0, "at_risk": 0})
+        entry = courses.setdefault(
+            row.course_id, {"course": row.course, "attended": 0, "counted": 0, "at_risk_students": set()}
+        )
         entry["attended"] += row.present + row.late
         entry["counted"] += row.counted
-        entry["at_risk"] += is_at_risk(row.rate, row.course.risk_threshold)
+        if is_at_risk(row.rate, row.course.risk_threshold):
+            entry["at_risk_students"].add(row.student_id)
     for entry in courses.values():
+        entry["at_risk"] = len(entry["at_risk_students"])
         entry["rate"] = 100.0 * entry["attended"] / entry["counted"] if entry["counted"] else None
     return sorted(courses.values(), key=lambda e: (e["rate"] is None, e["rate"] or 0))
 
 
 def weekly_trend(*, weeks=8, now=None):
-    """[(Monday, rate)] over the institution's recorded sessions of the last `weeks` weeks."""
+    """[(Monday, rate)] over the institution's recorded sessions of the last `weeks` weeks.
+
+    The same formula summed by week over the records themselves (an approximation: a held session's
+    missing records, which closing fills in, are not counted here).
+    """
     now = now or timezone.now()
     rows = (
         AttendanceRecord.objects.filter(session__ends_at__lt=now, session__starts_at__gte=now - timedelta(weeks=weeks))

@@ -60,7 +60,7 @@ def _admin_dashboard(user):
         "course_count": Course.objects.filter(archived=False).count(),
         "today": selectors.with_live_counts(today),
         "lowest": overview[:5],
-        "at_risk_count": sum(entry["at_risk"] for entry in overview),
+        "at_risk_count": len(set().union(*(entry["at_risk_students"] for entry in overview))),
         "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in reports.weekly_trend()]},
     }
 
@@ -81,6 +81,9 @@ def home(request):
     if request.htmx and role == "student" and request.GET.get("fragment") == "checkin":
         # The check-in card alone: after a session opens or closes, or the page's socket reconnects.
         template += "#checkin-card"
+    elif request.htmx and role == "admin" and request.GET.get("fragment") == "today":
+        # Today's sessions alone, polled to keep their check-in counts live.
+        template += "#today"
     return render(request, template, build(request.user))
 
 

@@ -101,7 +101,9 @@ def feed_sessions(user):
     now = timezone.now()
     if user.is_parent:
         sessions = ClassSession.objects.filter(
-            course__enrollments__student__in=children_of(user), course__enrollments__active=True
+            course__enrollments__student__in=children_of(user),
+            course__enrollments__active=True,
+            course__archived=False,
         ).distinct()
     else:
         sessions = calendar_sessions(user)

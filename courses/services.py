@@ -137,9 +137,9 @@ def _enroll(course, student):
     if not created:
         if enrollment.active:
             raise DomainError(_("%(student)s is already enrolled.") % {"student": student})
+        # Back on the roster from the date they first enrolled: their earlier records count again.
         enrollment.active = True
-        enrollment.enrolled_on = timezone.localdate()
-        enrollment.save(update_fields=["active", "enrolled_on"])
+        enrollment.save(update_fields=["active"])
     return enrollment
 
 
@@ -193,9 +193,10 @@ OPEN_EARLY = timedelta(minutes=15)
 def session_mark_open(*, session, now=None):
     """Open a session for check-in: from 15 minutes before its start until its end."""
     now = now or timezone.now()
-    if session.state == SessionState.CANCELLED:
+    state = _locked(session).state
+    if state == SessionState.CANCELLED:
         raise DomainError(_("This session is cancelled."))
-    if session.state == SessionState.CLOSED:
+    if state == SessionState.CLOSED:
         raise DomainError(_("This session is closed."))
     if not session.starts_at - OPEN_EARLY <= now < session.ends_at:
         raise DomainError(_("A session can be opened from 15 minutes before its start until its end."))
@@ -211,6 +212,11 @@ def session_mark_closed(*, session):
     return session
 
 
+def _locked(session):
+    """The session as it is now, locked until the transaction ends: two changes of state cannot cross."""
+    return ClassSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+
+
 def _students_and_parents(course):
     students = list(students_of(course))
     return [*students, *parents_of(*students)]
@@ -222,6 +228,7 @@ def session_cancel(*, session, reason, now=None):
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give a reason; students and parents will read it."))
+    session = _locked(session)
     if session.state != SessionState.SCHEDULED:
         raise DomainError(_("Only a session that has not opened for check-in can be cancelled."))
     session.state = SessionState.CANCELLED
@@ -241,6 +248,7 @@ def session_cancel(*, session, reason, now=None):
 @transaction.atomic
 def session_restore(*, session, now=None):
     """Undo a cancellation, before the session starts; everyone told of it is told again."""
+    session = _locked(session)
     if session.state != SessionState.CANCELLED:
         raise DomainError(_("This session is not cancelled."))
     if (now or timezone.now()) >= session.starts_at:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("read-all/", views.notification_read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("badge/", views.badge, name="badge"),
 ]

@@ -48,3 +48,9 @@ def preferences(request):
         saved = True
     template = "notifications/preferences.html" if request.htmx else "notifications/preferences_page.html"
     return render(request, template, {"form": form, "saved": saved})
+
+
+@login_required
+def badge(request):
+    """The unread count alone: the navigation bar fetches it again after its socket reconnects."""
+    return render(request, "notifications/_unread_badge.html", {"unread_count": selectors.unread_count(request.user)})

@@ -126,5 +126,6 @@ TABLE = {
     "notifications:open": ("post", lambda cast: {"pk": cast.notification.pk}, outcomes(404, student=302)),
     "notifications:read_all": ("post", no_args, outcomes(302)),
     "notifications:preferences": ("get", no_args, EVERYONE),
+    "notifications:badge": ("get", no_args, EVERYONE),
     "attendance:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
 }

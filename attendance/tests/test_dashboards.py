@@ -83,3 +83,10 @@ def test_the_admin_sees_live_counts_lowest_courses_and_students_at_risk(client, 
     assert response.context["lowest"][0]["course"] == cast.course
     assert response.context["lowest"][0]["rate"] == 0.0
     assert reverse("attendance:course_report", args=[cast.course.pk]) in response.text
+
+
+def test_the_admin_polls_todays_sessions_for_live_counts(client, cast):
+    client.force_login(cast.admin)
+    response = client.get(reverse("home"), {"fragment": "today"}, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<ul class="list-group" id="today-sessions"')
+    assert 'hx-trigger="every 30s"' in response.text

@@ -60,6 +60,19 @@ class TestReview:
         told = set(Notification.objects.filter(kind=Kind.JUSTIFICATION_APPROVED).values_list("user", flat=True))
         assert told == {cast.student.pk, cast.parent.pk}
 
+    def test_a_student_who_came_keeps_their_record(self, cast, missed):
+        came = ClassSessionFactory(course=cast.course, starts_at=timezone.now() - timedelta(days=1))
+        AttendanceRecord.objects.create(session=came, student=cast.student, status=Status.LATE)
+        [justification] = submit(cast, [*missed, came])
+        justifications.justification_approve(justification=justification, by=cast.teacher)
+        assert AttendanceRecord.objects.get(session=came, student=cast.student).status == Status.LATE
+        assert AttendanceRecord.objects.get(session=missed[0], student=cast.student).status == Status.EXCUSED
+
+    def test_a_session_already_covered_cannot_be_justified_twice(self, cast, missed):
+        submit(cast, missed)
+        with pytest.raises(DomainError, match="already covered"):
+            submit(cast, [missed[0]])
+
     def test_denying_needs_a_comment_and_changes_no_record(self, cast, missed):
         [justification] = submit(cast, missed)
         with pytest.raises(DomainError, match="Say why"):

@@ -112,3 +112,74 @@ def test_a_student_sees_their_own_rate_and_timeline(client, cast):
     assert len(response.context["timeline"]) == 4
     other = enrollments[1].student
     assert client.get(reverse("attendance:student_report", args=[cast.course.pk, other.pk])).status_code == 404
+
+
+def test_the_student_report_makes_the_same_queries_at_two_sizes(client, cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrollments = build(cast.course, 3, 3)
+    client.force_login(enrollments[0].student)
+    url = reverse("attendance:student_report", args=[cast.course.pk, enrollments[0].student.pk])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    build(cast.course, 30, 20)
+    with django_assert_num_queries(len(small)):
+        client.get(url)
+
+
+def test_the_admin_dashboard_makes_the_same_queries_at_two_sizes(client, cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(cast.course, 3, 3)
+    client.force_login(cast.admin)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    build(cast.other_course, 30, 20)
+    with django_assert_num_queries(len(small)):
+        client.get(reverse("home"))
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(teacher, cast):
+    enrollments = build(cast.course, 1, 1)
+    student = enrollments[0].student
+    student.last_name = '=HYPERLINK("http://evil.example","x")'
+    student.save()
+    for kind in ("register", "records"):
+        rows = read_csv(teacher.get(reverse("attendance:course_export", args=[cast.course.pk, kind, "csv"])))
+        assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+        response = teacher.get(reverse("attendance:course_export", args=[cast.course.pk, kind, "xlsx"]))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_the_register_export_with_no_session_in_range_is_headers_only(teacher, cast):
+    build(cast.course, 2, 2)
+    url = reverse("attendance:course_export", args=[cast.course.pk, "register", "csv"])
+    assert len(read_csv(teacher.get(url, {"from": "1990-01-01", "to": "1990-01-31"}))) == 1
+
+
+def test_a_malformed_filter_is_a_404_not_an_error(teacher, cast):
+    url = reverse("attendance:course_export", args=[cast.course.pk, "records", "csv"])
+    assert teacher.get(url, {"student": "abc"}).status_code == 404
+    assert teacher.get(url, {"from": "not-a-date"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_the_csv_streams_in_chunks(cast):
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    from attendance import exports
+
+    await sync_to_async(build)(cast.course, 3, 4)
+    client = AsyncClient()
+    await sync_to_async(client.force_login)(cast.teacher)
+    response = await client.get(reverse("attendance:course_export", args=[cast.course.pk, "records", "csv"]))
+    assert response.is_async
+    chunks = [chunk async for chunk in response.streaming_content]
+    records = await AttendanceRecord.objects.filter(session__course=cast.course).acount()
+    assert b"".join(chunks).decode().count("\n") == 1 + records
+    assert len(chunks) == -(-(1 + records) // exports.ROWS_PER_CHUNK)

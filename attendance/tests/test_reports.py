@@ -22,12 +22,15 @@ def course():
 
 def past_sessions(course, count, *, first_days_ago=30):
     return [
-        ClassSessionFactory(course=course, starts_at=NOW - timedelta(days=first_days_ago - i)) for i in range(count)
+        ClassSessionFactory(
+            course=course, starts_at=NOW - timedelta(days=first_days_ago - i), state=SessionState.CLOSED
+        )
+        for i in range(count)
     ]
 
 
 def enrolled(course, days_ago=60):
-    return EnrollmentFactory(course=course, enrolled_on=(NOW - timedelta(days=days_ago)).date())
+    return EnrollmentFactory(course=course, enrolled_on=timezone.localdate(NOW) - timedelta(days=days_ago))
 
 
 def mark(enrollment, sessions, *statuses):
@@ -124,3 +127,17 @@ def test_the_register_summaries_and_weekly_rates_follow_the_same_formula(course)
     weeks = reports.weekly_rates(*grid)
     assert sum(rate for _week, rate in weeks) > 0
     assert all(0 <= rate <= 100 for _week, rate in weeks)
+
+
+def test_a_session_nobody_took_attendance_for_makes_nobody_absent(course):
+    student = enrolled(course)
+    ClassSessionFactory(course=course, starts_at=NOW - timedelta(days=2))  # never opened, no record
+    assert rate_of(student).held == 0
+
+
+def test_roll_call_alone_makes_a_session_count(course):
+    student = enrolled(course)
+    session = ClassSessionFactory(course=course, starts_at=NOW - timedelta(days=2))
+    mark(student, [session], Status.LATE)
+    row = rate_of(student)
+    assert (row.held, row.late, row.rate) == (1, 1, 100.0)

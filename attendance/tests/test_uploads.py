@@ -12,6 +12,7 @@ from attendance import justifications
 from attendance.models import Document, Justification
 from attendance.tests.factories import png_bytes
 from attendance_system.errors import DomainError
+from courses.tests.factories import ClassSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def submit(cast, name, data):
     return justifications.justification_submit(
         student=cast.student,
         submitted_by=cast.student,
-        sessions=[cast.session],
+        sessions=[ClassSessionFactory(course=cast.course)],
         reason="illness",
         explanation="Flu",
         upload=SimpleUploadedFile(name, data),
