@@ -69,6 +69,9 @@ def ical(sessions, *, name):
         event = Event()
         event.add("uid", f"session-{session.pk}@{host}")
         event.add("dtstamp", timezone.now())
+        # Calendar clients replace an event only when its sequence grows: every change of the session does.
+        event.add("last-modified", session.updated_at)
+        event.add("sequence", int(session.updated_at.timestamp()))
         event.add("dtstart", session.starts_at)
         event.add("dtend", session.ends_at)
         event.add("summary", f"{session.course.code} · {session.course.title}")

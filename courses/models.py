@@ -111,6 +111,7 @@ class ClassSession(models.Model):
         help_text=_("A check-in this many minutes after the start counts as late."),
     )
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["starts_at"]

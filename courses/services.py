@@ -201,14 +201,14 @@ def session_mark_open(*, session, now=None):
     if not session.starts_at - OPEN_EARLY <= now < session.ends_at:
         raise DomainError(_("A session can be opened from 15 minutes before its start until its end."))
     session.state = SessionState.OPEN
-    session.save(update_fields=["state"])
+    session.save(update_fields=["state", "updated_at"])
     return session
 
 
 @transaction.atomic
 def session_mark_closed(*, session):
     session.state = SessionState.CLOSED
-    session.save(update_fields=["state"])
+    session.save(update_fields=["state", "updated_at"])
     return session
 
 
@@ -234,7 +234,7 @@ def session_cancel(*, session, reason, now=None):
     session.state = SessionState.CANCELLED
     session.cancel_reason = reason
     session.full_clean()
-    session.save(update_fields=["state", "cancel_reason"])
+    session.save(update_fields=["state", "cancel_reason", "updated_at"])
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_CANCELLED,
@@ -255,7 +255,7 @@ def session_restore(*, session, now=None):
         raise DomainError(_("A session can be restored only before it starts."))
     session.state = SessionState.SCHEDULED
     session.cancel_reason = ""
-    session.save(update_fields=["state", "cancel_reason"])
+    session.save(update_fields=["state", "cancel_reason", "updated_at"])
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_RESTORED,

@@ -68,6 +68,18 @@ class TestFeed:
         assert str(events[f"session-{other.pk}@127.0.0.1:8000"]["location"]) == "B2"
         assert feed["version"] == "2.0"
 
+    def test_a_cancellation_raises_the_events_sequence_so_clients_update_it(self, client, cast):
+        type(cast.session).objects.filter(pk=cast.session.pk).update(
+            updated_at=cast.session.updated_at - timedelta(minutes=5)
+        )
+        _token, before = self.feed(client, cast.student)
+        [event] = before.walk("VEVENT")
+        services.session_cancel(session=cast.session, reason="Strike")
+        _token, after = self.feed(client, cast.student)
+        [cancelled] = after.walk("VEVENT")
+        assert int(cancelled["sequence"]) > int(event["sequence"])
+        assert str(cancelled["status"]) == "CANCELLED"
+
     def test_a_parents_feed_holds_their_childrens_sessions(self, client, cast):
         _token, feed = self.feed(client, cast.parent)
         assert [str(e["uid"]) for e in feed.walk("VEVENT")] == [f"session-{cast.session.pk}@127.0.0.1:8000"]

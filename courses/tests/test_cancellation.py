@@ -81,6 +81,8 @@ async def test_a_cancellation_reaches_each_students_socket_and_the_smtp_server(c
         await communicator.disconnect()
     recipients = sorted(address for received in smtp_server.messages for address in received["to"])
     assert recipients == sorted([cast.student.email, second.email, cast.parent.email, second_parent.email])
-    body = smtp_server.messages[0]["message"].get_body(preferencelist=("plain",)).get_content()
+    message = smtp_server.messages[0]["message"]
+    assert str(message["Subject"]).strip().startswith(f"[Attendance] Cancelled: {cast.course.code}")
+    body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Room flooded" in body
     assert f"/courses/{cast.course.pk}/" in body
