@@ -53,6 +53,7 @@ def daphne(port=None, **extra_env):
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": settings.SECRET_KEY,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **extra_env,
     }
     process = subprocess.Popen(
