@@ -5,6 +5,7 @@ from attendance.models import (
     AttendanceCode,
     AttendanceRecord,
     CodeLockout,
+    Document,
     Justification,
     StatusChange,
 )
@@ -65,3 +66,31 @@ class AttendanceAlertAdmin(admin.ModelAdmin):
     list_filter = ["course"]
     search_fields = ["student__email", "student__last_name"]
     list_select_related = ["student", "course"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """The history, read-only: it records what happened."""
+
+    list_display = ["record", "from_status", "to_status", "changed_by", "changed_at", "reason"]
+    list_filter = ["to_status"]
+    search_fields = ["record__student__email", "record__student__last_name", "reason"]
+    list_select_related = ["record__student", "record__session__course", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Uploaded justification documents; downloaded through the justification page, which checks permission."""
+
+    list_display = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_name", "uploaded_by__email"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import ClassSession, Course, Enrollment
+from courses.models import CalendarFeed, ClassSession, Course, Enrollment
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -53,3 +53,11 @@ class ClassSessionAdmin(admin.ModelAdmin):
     list_select_related = ["course"]
     autocomplete_fields = ["course"]
     readonly_fields = ["state", "cancel_reason"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    readonly_fields = ["token"]
+    autocomplete_fields = ["user"]
