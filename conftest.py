@@ -53,3 +53,14 @@ class Cast:
 @pytest.fixture
 def cast(db):
     return Cast()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_of_async_tests(django_db_setup):
+    """Async tests run database calls in asgiref's single sync thread; its connection stays open and would
+    keep PostgreSQL from dropping the test database. Close it before the database is torn down."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()

@@ -49,6 +49,7 @@
   // pushed while it was offline stays missing.
   document.addEventListener("htmx:wsOpen", function (event) {
     var region = event.detail.elt;
+    region.setAttribute("data-connected", "");
     var badge = region.querySelector("[data-live-status]");
     if (badge) {
       badge.textContent = badge.dataset.onlineText;
@@ -62,6 +63,7 @@
     region.dataset.wasOpen = "1";
   });
   document.addEventListener("htmx:wsClose", function (event) {
+    event.detail.elt.removeAttribute("data-connected");
     var badge = event.detail.elt.querySelector("[data-live-status]");
     if (badge) {
       badge.textContent = badge.dataset.offlineText;

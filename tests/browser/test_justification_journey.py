@@ -43,9 +43,11 @@ def test_a_justification_goes_from_student_to_teacher_and_back(browser, server, 
     teacher_page.locator("#pending-justifications").get_by_text("Sam Stone").click()
     preview = teacher_page.get_by_role("img", name="note.png")
     expect(preview).to_be_visible()
+    teacher_page.wait_for_function("document.querySelector('img[alt=\"note.png\"]').complete")
     assert teacher_page.evaluate("document.querySelector('img[alt=\"note.png\"]').naturalWidth") == 40
 
     student_page.goto(f"{server}/")
+    expect(student_page.locator("[data-personal-socket][data-connected]")).to_be_attached()
     expect(student_page.locator("#unread-count")).to_be_hidden()
     teacher_page.get_by_role("button", name="Approve: excuse these sessions").click()
     expect(teacher_page.get_by_text("Approved: the sessions are excused.")).to_be_visible()

@@ -36,6 +36,7 @@ def test_check_in_and_validation_show_live_on_both_sides(browser, server):
     student_page.get_by_label("Code").fill(code.lower())
     student_page.get_by_role("button", name="Check in", exact=True).click()
     expect(student_page.locator(".checkin-status .status-badge")).to_have_text("Pending")
+    expect(student_page.locator("[data-personal-socket][data-connected]")).to_be_attached()
     student_page.evaluate("window.notReloaded = true")
 
     row = teacher_page.locator("#checkins tr", has_text="Sam Stone")
