@@ -90,17 +90,29 @@ def justification_detail(request, pk):
     return render(request, "attendance/justification_detail.html", context)
 
 
+def _decide(request, pk, action, done, **kwargs):
+    """Run one service on a justification and go back to its page with what came of it."""
+    try:
+        action(**kwargs)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("attendance:justification_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def justification_approve(request, pk):
     justification = _get_reviewable(request, pk)
-    try:
-        justifications.justification_approve(justification=justification, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Approved: the sessions are excused."))
-    return redirect("attendance:justification_detail", pk=pk)
+    return _decide(
+        request,
+        pk,
+        justifications.justification_approve,
+        _("Approved: the sessions are excused."),
+        justification=justification,
+        by=request.user,
+    )
 
 
 @login_required
@@ -111,28 +123,29 @@ def justification_deny(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["comment"]))
         return redirect("attendance:justification_detail", pk=pk)
-    try:
-        justifications.justification_deny(
-            justification=justification, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Denied; the student and parents were told why."))
-    return redirect("attendance:justification_detail", pk=pk)
+    return _decide(
+        request,
+        pk,
+        justifications.justification_deny,
+        _("Denied; the student and parents were told why."),
+        justification=justification,
+        by=request.user,
+        comment=form.cleaned_data["comment"],
+    )
 
 
 @login_required
 @require_POST
 def justification_withdraw(request, pk):
     justification = _get_visible(request, pk)
-    try:
-        justifications.justification_withdraw(justification=justification, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Justification withdrawn."))
-    return redirect("attendance:justification_detail", pk=pk)
+    return _decide(
+        request,
+        pk,
+        justifications.justification_withdraw,
+        _("Justification withdrawn."),
+        justification=justification,
+        by=request.user,
+    )
 
 
 @login_required

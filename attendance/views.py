@@ -140,56 +140,48 @@ def _after_action(request, session, error=None):
     return redirect("attendance:session_live", pk=session.pk)
 
 
+def _act(request, live_session, action, **kwargs):
+    """Run one service for the live page of `live_session`, and answer with the page or the refusal."""
+    try:
+        action(**kwargs)
+    except DomainError as error:
+        return _after_action(request, live_session, error.message)
+    return _after_action(request, live_session)
+
+
 @login_required
 @require_POST
 def session_open(request, pk):
     session = _get_managed_session(request, pk)
-    try:
-        services.session_open(session=session, by=request.user)
-    except DomainError as error:
-        return _after_action(request, session, error.message)
-    return _after_action(request, session)
+    return _act(request, session, services.session_open, session=session, by=request.user)
 
 
 @login_required
 @require_POST
 def code_new(request, pk):
     session = _get_managed_session(request, pk)
-    try:
-        services.code_issue(session=session, by=request.user)
-    except DomainError as error:
-        return _after_action(request, session, error.message)
-    return _after_action(request, session)
+    return _act(request, session, services.code_issue, session=session, by=request.user)
 
 
 @login_required
 @require_POST
 def session_close(request, pk):
     session = _get_managed_session(request, pk)
-    try:
-        services.session_close(session=session, by=request.user)
-    except DomainError as error:
-        return _after_action(request, session, error.message)
-    return _after_action(request, session)
+    return _act(request, session, services.session_close, session=session, by=request.user)
 
 
 @login_required
 @require_POST
 def validate_all(request, pk):
     session = _get_managed_session(request, pk)
-    services.records_validate_pending(session=session, by=request.user)
-    return _after_action(request, session)
+    return _act(request, session, services.records_validate_pending, session=session, by=request.user)
 
 
 @login_required
 @require_POST
 def record_validate(request, pk):
     record = _get_managed_record(request, pk)
-    try:
-        services.record_validate(record=record, by=request.user)
-    except DomainError as error:
-        return _after_action(request, record.session, error.message)
-    return _after_action(request, record.session)
+    return _act(request, record.session, services.record_validate, record=record, by=request.user)
 
 
 @login_required
@@ -199,11 +191,8 @@ def record_reject(request, pk):
     form = RejectForm(request.POST)
     if not form.is_valid():
         return _after_action(request, record.session, " ".join(form.errors["reason"]))
-    try:
-        services.record_reject(record=record, by=request.user, reason=form.cleaned_data["reason"])
-    except DomainError as error:
-        return _after_action(request, record.session, error.message)
-    return _after_action(request, record.session)
+    reason = form.cleaned_data["reason"]
+    return _act(request, record.session, services.record_reject, record=record, by=request.user, reason=reason)
 
 
 @login_required
