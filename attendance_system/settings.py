@@ -8,7 +8,6 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,8 +23,11 @@ if DEBUG:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if not SECRET_KEY:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY=<a long random string>."
+        # SystemExit, not ImproperlyConfigured: manage.py swallows the latter while it sets Django up, and the
+        # command then fails later with an error that hides this cause.
+        raise SystemExit(
+            "SECRET_KEY must be set when DEBUG is off: export SECRET_KEY=<a long random string>, "
+            "or DEBUG=True for development (scripts/run.sh writes it to .env)."
         )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
@@ -113,7 +115,7 @@ REDIS_LAYERS = {
 }
 REDIS_CHANNEL_LAYER = env.str("REDIS_CHANNEL_LAYER", default="pubsub")
 if REDIS_CHANNEL_LAYER not in REDIS_LAYERS:
-    raise ImproperlyConfigured(f"REDIS_CHANNEL_LAYER must be one of {', '.join(REDIS_LAYERS)}.")
+    raise SystemExit(f"REDIS_CHANNEL_LAYER must be one of {', '.join(REDIS_LAYERS)}.")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

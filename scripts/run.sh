@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh requirements.txt
 
+if [ ! -f .env ]; then
+  # A development checkout: manage.py run by hand then works too. .env.example lists every setting.
+  printf '# Written by scripts/run.sh for development; see .env.example.\nDEBUG=True\n' > .env
+fi
 export DEBUG=${DEBUG:-True}
 python manage.py migrate --no-input
 python manage.py seed_demo

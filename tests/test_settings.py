@@ -40,3 +40,15 @@ def test_every_variable_the_settings_read_is_documented_in_env_example():
     read = set(re.findall(r'env\.\w+\("([A-Z_]+)"', (ROOT / "attendance_system/settings.py").read_text()))
     documented = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert read - documented == set()
+
+
+def test_every_management_command_names_the_missing_secret_key():
+    result = manage("makemigrations", "--check", "--dry-run", DEBUG="False")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_bad_channel_layer_name_fails_and_says_so():
+    result = manage("check", DEBUG="True", REDIS_CHANNEL_LAYER="fast")
+    assert result.returncode != 0
+    assert "REDIS_CHANNEL_LAYER must be one of pubsub, core." in result.stderr
