@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from attendance.models import (
-    AttendanceAlert,
     AttendanceCode,
     AttendanceRecord,
     CodeLockout,
@@ -9,6 +8,7 @@ from attendance.models import (
     Justification,
     StatusChange,
 )
+from attendance_system.admin import ReadOnlyAdmin
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -22,19 +22,17 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(admin.ModelAdmin):
+class AttendanceRecordAdmin(ReadOnlyAdmin):
     list_display = ["student", "session", "status", "method", "is_late", "submitted_at"]
     list_filter = ["status", "method", "is_late", "session__course"]
     search_fields = ["student__email", "student__last_name", "student__student_number", "session__course__code"]
     list_select_related = ["student", "session__course"]
     autocomplete_fields = ["student", "session"]
-    # Status changes go through the app, which keeps their history; admin shows them.
-    readonly_fields = ["status", "submitted_at", "updated_at", "ip_address", "browser_marker", "note"]
     inlines = [StatusChangeInline]
 
 
 @admin.register(AttendanceCode)
-class AttendanceCodeAdmin(admin.ModelAdmin):
+class AttendanceCodeAdmin(ReadOnlyAdmin):
     list_display = ["session", "code", "rotate_seconds", "issued_by", "issued_at", "expires_at", "ended_at"]
     list_select_related = ["session__course", "issued_by"]
     list_filter = ["session__course"]
@@ -42,34 +40,24 @@ class AttendanceCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CodeLockout)
-class CodeLockoutAdmin(admin.ModelAdmin):
+class CodeLockoutAdmin(ReadOnlyAdmin):
     list_display = ["student", "session", "failures"]
     list_select_related = ["student", "session__course"]
     search_fields = ["student__email", "student__last_name"]
 
 
 @admin.register(Justification)
-class JustificationAdmin(admin.ModelAdmin):
+class JustificationAdmin(ReadOnlyAdmin):
     list_display = ["student", "course", "reason", "state", "created_at", "reviewed_by"]
     list_filter = ["state", "reason", "course"]
     search_fields = ["student__email", "student__last_name", "course__code"]
     list_select_related = ["student", "course", "reviewed_by"]
-    # Decisions change records and notify families: they are made in the app.
-    readonly_fields = ["state", "reviewed_by", "reviewed_at", "review_comment", "document"]
     filter_horizontal = ["sessions"]
     autocomplete_fields = ["student", "course"]
 
 
-@admin.register(AttendanceAlert)
-class AttendanceAlertAdmin(admin.ModelAdmin):
-    list_display = ["student", "course", "rate", "sent_at"]
-    list_filter = ["course"]
-    search_fields = ["student__email", "student__last_name"]
-    list_select_related = ["student", "course"]
-
-
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyAdmin):
     """The history, read-only: it records what happened."""
 
     list_display = ["record", "from_status", "to_status", "changed_by", "changed_at", "reason"]
@@ -77,20 +65,10 @@ class StatusChangeAdmin(admin.ModelAdmin):
     search_fields = ["record__student__email", "record__student__last_name", "reason"]
     list_select_related = ["record__student", "record__session__course", "changed_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Uploaded justification documents; downloaded through the justification page, which checks permission."""
 
     list_display = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name", "uploaded_by__email"]
-    readonly_fields = ["file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-
-    def has_add_permission(self, request):
-        return False

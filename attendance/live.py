@@ -1,5 +1,6 @@
 """Fragments pushed to live pages. Each is the same template partial the page renders on load."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from attendance import selectors
@@ -7,7 +8,6 @@ from notifications.live import push, session_group, user_group
 
 LIVE = "attendance/session_live.html"
 CHECKIN = "attendance/checkin.html"
-DASHBOARD = "attendance/dashboard_student.html"
 
 
 def push_session_rows(session, records, *, new=False):
@@ -20,8 +20,12 @@ def push_session_rows(session, records, *, new=False):
     push(group, lambda: render_to_string(f"{LIVE}#counters", {"counters": selectors.counters(session), "oob": True}))
 
 
+def code_panel_context(session, code):
+    return {"session": session, "code": code, "open_early_minutes": settings.SESSION_OPEN_EARLY_MINUTES}
+
+
 def push_code(session, code):
-    push(session_group(session.pk), render_to_string(f"{LIVE}#code-panel", {"session": session, "code": code}))
+    push(session_group(session.pk), render_to_string(f"{LIVE}#code-panel", code_panel_context(session, code)))
 
 
 def push_student_status(record):
@@ -41,6 +45,6 @@ def push_student_dashboards(session):
 
     One small fragment for all; each browser then fetches its own card.
     """
-    html = render_to_string(f"{DASHBOARD}#checkin-card-loader", {"load": True})
+    html = render_to_string(f"{CHECKIN}#checkin-card-loader", {"load": True})
     for student_id in selectors.student_ids(session):
         push(user_group(student_id), html)

@@ -14,11 +14,33 @@ CODE_LENGTH = 6
 
 
 class Status(models.TextChoices):
+    """A record's status, with how every page and export shows it: a letter and a colour (`tone`)."""
+
     PENDING = "pending", _("Pending")
     PRESENT = "present", _("Present")
     LATE = "late", _("Late")
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excused")
+
+    @classmethod
+    def of(cls, value):
+        """The status of a register cell: a held session without a record counts as absent."""
+        return cls(value) if value else cls.ABSENT
+
+    @property
+    def letter(self):
+        return {"pending": "?", "present": "P", "late": "L", "absent": "A", "excused": "E"}[self.value]
+
+    @property
+    def tone(self):
+        """A Bootstrap colour name; `badge` is the class of a badge in it."""
+        return {"pending": "secondary", "present": "success", "late": "warning", "absent": "danger"}.get(
+            self.value, "info"
+        )
+
+    @property
+    def badge(self):
+        return f"text-bg-{self.tone}"
 
 
 class Method(models.TextChoices):
@@ -163,6 +185,11 @@ class JustificationState(models.TextChoices):
     DENIED = "denied", _("Denied")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    @property
+    def badge(self):
+        tone = {"pending": "warning", "approved": "success", "denied": "danger"}.get(self.value, "secondary")
+        return f"text-bg-{tone}"
+
 
 def document_path(instance, filename):
     # A random name with no extension: nothing about the upload's own name reaches the file system.
@@ -229,23 +256,3 @@ class Justification(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.course.code} · {self.get_state_display()}"
-
-
-class AttendanceAlert(models.Model):
-    """A low-attendance alert sent for a student in a course; at most one a week per student and course."""
-
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("student")
-    )
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+", verbose_name=_("course"))
-    rate = models.FloatField(_("rate (%)"))
-    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-sent_at"]
-        verbose_name = _("attendance alert")
-        verbose_name_plural = _("attendance alerts")
-        indexes = [models.Index(fields=["student", "course", "-sent_at"])]
-
-    def __str__(self):
-        return f"{self.student} · {self.course.code} · {self.rate:.0f} %"

@@ -1,14 +1,100 @@
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.selectors import children_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
 from courses.models import Enrollment, SessionState
-from courses.selectors import courses_managed_by, sessions_of_student, students_of
+from courses.selectors import courses_managed_by, sessions_in, sessions_managed_by, sessions_of_student, students_of
 
 MAX_WRONG_CODES = 5
+
+
+def sessions_held(sessions, *, now=None):
+    """The sessions that count in rates: ended, not cancelled, and attendance taken (opened for check-in, or
+    with a record from roll call). A session nobody took attendance for makes nobody absent."""
+    taken = Q(state__in=[SessionState.OPEN, SessionState.CLOSED]) | Exists(
+        AttendanceRecord.objects.filter(session=OuterRef("pk"))
+    )
+    return sessions.filter(taken, ends_at__lt=now or timezone.now()).exclude(state=SessionState.CANCELLED)
+
+
+def held_sessions(course, *, now=None):
+    return sessions_held(course.sessions.all(), now=now).select_related("course")
+
+
+def with_status_counts(enrollments, sessions):
+    """The enrollments annotated with present, late, excused and pending: the student's records in `sessions`
+    of the enrolment's course since the enrolment date, counted by conditional aggregation."""
+    record = "student__attendance_records"
+    counted_record = Q(
+        **{
+            f"{record}__session__course": F("course"),
+            f"{record}__session__in": sessions,
+            f"{record}__session__starts_at__date__gte": F("enrolled_on"),
+        }
+    )
+
+    def count(status):
+        return Count(record, filter=counted_record & Q(**{f"{record}__status": status}))
+
+    return enrollments.annotate(
+        present=count(Status.PRESENT),
+        late=count(Status.LATE),
+        excused=count(Status.EXCUSED),
+        pending=count(Status.PENDING),
+    )
+
+
+def statuses_in(sessions):
+    """(session id, student id, status) of every record of `sessions`."""
+    return AttendanceRecord.objects.filter(session__in=sessions).values_list("session_id", "student_id", "status")
+
+
+def records_for_export(course, *, first=None, last=None, student=None):
+    """The course's records (between the local dates `first` and `last`, of one `student`, when given) as
+    tuples for an export, oldest session first."""
+    records = AttendanceRecord.objects.filter(session__in=sessions_in(courses=[course], first=first, last=last))
+    if student:
+        records = records.filter(student=student)
+    return records.order_by("session__starts_at", "student__last_name", "pk").values_list(
+        "session__starts_at",
+        "student__student_number",
+        "student__last_name",
+        "student__first_name",
+        "student__email",
+        "status",
+        "method",
+        "submitted_at",
+        "is_late",
+    )
+
+
+def managed_record_or_404(user, pk):
+    """The record `pk` if the user manages its session; otherwise 404, as if it did not exist."""
+    return get_object_or_404(
+        AttendanceRecord.objects.select_related("session__course", "student"),
+        pk=pk,
+        session__in=sessions_managed_by(user),
+    )
+
+
+def statuses_by_student(session):
+    """{student id: status} of a session's records."""
+    return dict(AttendanceRecord.objects.filter(session=session).values_list("student_id", "status"))
+
+
+def statuses_of_student(student, sessions):
+    """{session id: status} of a student's records in `sessions`."""
+    return dict(
+        AttendanceRecord.objects.filter(student=student, session__in=sessions).values_list("session_id", "status")
+    )
+
+
+def records_of_student(student, sessions):
+    return AttendanceRecord.objects.filter(student=student, session__in=sessions).select_related("session__course")
 
 
 def live_code(session):

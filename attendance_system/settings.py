@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "courses",
     "attendance",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,8 @@ else:
 
 # Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
+# How many minutes before its start a teacher may open a session for check-in.
+SESSION_OPEN_EARLY_MINUTES = env.int("SESSION_OPEN_EARLY_MINUTES", default=15)
 
 TASKS = {
     "default": {

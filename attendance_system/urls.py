@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from attendance import views as attendance_views
+from reports import views as reports_views
 
 admin.site.site_header = _("Attendance administration")
 admin.site.site_title = _("Attendance")
 
 urlpatterns = [
-    path("", attendance_views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("", include("attendance.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("notifications/", include("notifications.urls")),

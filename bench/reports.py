@@ -121,12 +121,12 @@ def main():
     client = Client()
     client.force_login(teacher)
     urls = {
-        "course_report_ms": reverse("attendance:course_report", args=[course.pk]),
-        "register_ms": reverse("attendance:course_register", args=[course.pk]),
-        "records_csv_ms": reverse("attendance:course_export", args=[course.pk, "records", "csv"]),
-        "records_xlsx_ms": reverse("attendance:course_export", args=[course.pk, "records", "xlsx"]),
-        "register_csv_ms": reverse("attendance:course_export", args=[course.pk, "register", "csv"]),
-        "register_xlsx_ms": reverse("attendance:course_export", args=[course.pk, "register", "xlsx"]),
+        "course_report_ms": reverse("reports:course_report", args=[course.pk]),
+        "register_ms": reverse("reports:course_register", args=[course.pk]),
+        "records_csv_ms": reverse("reports:course_export", args=[course.pk, "records", "csv"]),
+        "records_xlsx_ms": reverse("reports:course_export", args=[course.pk, "records", "xlsx"]),
+        "register_csv_ms": reverse("reports:course_export", args=[course.pk, "register", "csv"]),
+        "register_xlsx_ms": reverse("reports:course_export", args=[course.pk, "register", "xlsx"]),
     }
     client.get(urls["course_report_ms"])  # warm the template cache
     result = {"students": args.students, "sessions": args.sessions}

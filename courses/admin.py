@@ -1,7 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from attendance_system.errors import DomainError
+from courses import services
 from courses.models import CalendarFeed, ClassSession, Course, Enrollment
+
+
+def _save_session(session):
+    """Every session written in admin goes through the service that checks it."""
+    return services.session_update(
+        session=session,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        room=session.room,
+        late_after_minutes=session.late_after_minutes,
+    )
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -30,9 +43,28 @@ class CourseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("teachers")
 
+    def save_model(self, request, obj, form, change):
+        services.course_update(course=obj, code=obj.code, title=obj.title)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ClassSession:
+            _save_inline(request, formset, _save_session, lambda s: services.session_delete(session=s))
+        else:
+            _save_inline(request, formset, lambda e: services.enrollment_save(enrollment=e), None)
+
     @admin.display(description=_("teachers"))
     def teacher_names(self, course):
         return ", ".join(str(t) for t in course.teachers.all())
+
+
+def _save_inline(request, formset, save, delete):
+    for instance in formset.save(commit=False):
+        save(instance)
+    for instance in formset.deleted_objects:
+        try:
+            delete(instance) if delete else instance.delete()
+        except DomainError as error:
+            messages.error(request, error.message)
 
 
 @admin.register(Enrollment)
@@ -42,6 +74,9 @@ class EnrollmentAdmin(admin.ModelAdmin):
     search_fields = ["student__email", "student__last_name", "student__student_number", "course__code"]
     autocomplete_fields = ["student", "course"]
     list_select_related = ["student", "course"]
+
+    def save_model(self, request, obj, form, change):
+        services.enrollment_save(enrollment=obj)
 
 
 @admin.register(ClassSession)
@@ -53,6 +88,9 @@ class ClassSessionAdmin(admin.ModelAdmin):
     list_select_related = ["course"]
     autocomplete_fields = ["course"]
     readonly_fields = ["state", "cancel_reason"]
+
+    def save_model(self, request, obj, form, change):
+        _save_session(obj)
 
 
 @admin.register(CalendarFeed)

@@ -47,13 +47,6 @@ class SessionForm(forms.ModelForm):
         fields = ["starts_at", "ends_at", "room", "late_after_minutes"]
         widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
 
-    def clean(self):
-        cleaned = super().clean()
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("A session must end after it starts."))
-        return cleaned
-
 
 class SeriesForm(forms.Form):
     weekdays = forms.TypedMultipleChoiceField(
@@ -65,16 +58,6 @@ class SeriesForm(forms.Form):
     last_date = forms.DateField(label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"}))
     room = forms.CharField(label=_("Room"), max_length=100, required=False)
     late_after_minutes = forms.IntegerField(label=_("Late after (minutes)"), min_value=0, max_value=240, initial=10)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_time"), cleaned.get("end_time")
-        if start and end and end <= start:
-            self.add_error("end_time", _("A session must end after it starts."))
-        first, last = cleaned.get("first_date"), cleaned.get("last_date")
-        if first and last and last < first:
-            self.add_error("last_date", _("The last date must not be before the first date."))
-        return cleaned
 
 
 class EnrollForm(forms.Form):

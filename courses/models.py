@@ -97,6 +97,11 @@ class SessionState(models.TextChoices):
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
+    @property
+    def badge(self):
+        tone = {"open": "success", "closed": "secondary", "cancelled": "danger"}.get(self.value, "light")
+        return f"text-bg-{tone}"
+
 
 class ClassSession(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))

@@ -4,6 +4,7 @@ out of a user's scope is never found (404), rather than found and refused."""
 from datetime import timedelta
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,6 +20,10 @@ def courses_managed_by(user):
     if user.is_teacher:
         return Course.objects.filter(teachers=user)
     return Course.objects.none()
+
+
+def active_courses():
+    return Course.objects.filter(archived=False)
 
 
 def courses_visible_to(user):
@@ -55,6 +60,11 @@ def open_sessions_of_student(student):
     return sessions_of_student(student).filter(state=SessionState.OPEN).select_related("course")
 
 
+def open_sessions_due(*, now):
+    """Sessions still open for check-in after their end."""
+    return ClassSession.objects.filter(state=SessionState.OPEN, ends_at__lte=now).select_related("course")
+
+
 def sessions_on_day(sessions, day):
     """`sessions` that start on `day`, a date in the current time zone."""
     return sessions.filter(starts_at__date=day).select_related("course").order_by("starts_at")
@@ -67,13 +77,52 @@ def courses_with_counts(courses):
     ).prefetch_related("teachers")
 
 
-def roster(course):
-    """The active enrollments of a course, students loaded, in name order."""
-    return (
-        Enrollment.objects.filter(course=course, active=True)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name")
+def roster(course, *, search=""):
+    """The active enrollments of a course (those whose student matches `search`, if given), students loaded,
+    in name order."""
+    enrollments = Enrollment.objects.filter(course=course, active=True)
+    if search:
+        enrollments = enrollments.filter(
+            Q(student__first_name__icontains=search)
+            | Q(student__last_name__icontains=search)
+            | Q(student__student_number__icontains=search)
+            | Q(student__email__icontains=search)
+        )
+    return enrollments.select_related("student", "course").order_by(
+        "student__last_name", "student__first_name", "student_id"
     )
+
+
+def enrollments_in_active_courses():
+    return Enrollment.objects.filter(active=True, course__archived=False).select_related("course", "student")
+
+
+def enrollments_visible_to(user):
+    """Enrolments a user may follow: a student their own, a parent their children's, a teacher those of their
+    courses, an administrator all."""
+    enrollments = Enrollment.objects.select_related("student", "course")
+    if user.is_student:
+        return enrollments.filter(student=user)
+    if user.is_parent:
+        return enrollments.filter(student__in=children_of(user))
+    return enrollments.filter(course__in=courses_managed_by(user))
+
+
+def sessions_in(*, courses=None, first=None, last=None):
+    """Sessions (of `courses`, when given) starting between the local dates `first` and `last`, when given."""
+    sessions = ClassSession.objects.all()
+    if courses is not None:
+        sessions = sessions.filter(course__in=courses)
+    if first:
+        sessions = sessions.filter(starts_at__date__gte=first)
+    if last:
+        sessions = sessions.filter(starts_at__date__lte=last)
+    return sessions
+
+
+def session_days(sessions):
+    """(course id, local date) of each session."""
+    return sessions.values_list("course_id", TruncDate("starts_at"))
 
 
 def students_of(course):

@@ -1,10 +1,13 @@
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.selectors import parents_of, user_by_identifier
@@ -86,8 +89,6 @@ def sessions_create_weekly(
     *, course, weekdays, start_time, end_time, first_date, last_date, room="", late_after_minutes=10
 ):
     """One session on each chosen weekday (0 is Monday) between the two dates, times in the local zone."""
-    if end_time <= start_time:
-        raise DomainError(_("A session must end after it starts."))
     zone = timezone.get_current_timezone()
     sessions = [
         ClassSession(
@@ -99,8 +100,11 @@ def sessions_create_weekly(
         )
         for day in _series_days({int(d) for d in weekdays}, first_date, last_date)
     ]
-    for session in sessions:
-        session.full_clean()
+    try:
+        for session in sessions:
+            session.full_clean()
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages))
     return ClassSession.objects.bulk_create(sessions)
 
 
@@ -140,6 +144,14 @@ def _enroll(course, student):
         # Back on the roster from the date they first enrolled: their earlier records count again.
         enrollment.active = True
         enrollment.save(update_fields=["active"])
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_save(*, enrollment):
+    """An enrolment as Django admin edits it: checked like any other (a student, once per course)."""
+    enrollment.full_clean()
+    enrollment.save()
     return enrollment
 
 
@@ -186,35 +198,79 @@ def enrollment_remove(*, course, student):
         raise DomainError(_("%(student)s is not enrolled in this course.") % {"student": student})
 
 
-OPEN_EARLY = timedelta(minutes=15)
+def course_lock(course):
+    """Lock a course until the transaction ends, so that work on it (an alert run) happens one at a time."""
+    return Course.objects.select_for_update().get(pk=course.pk)
 
 
-@transaction.atomic
-def session_mark_open(*, session, now=None):
-    """Open a session for check-in: from 15 minutes before its start until its end."""
-    now = now or timezone.now()
-    state = _locked(session).state
-    if state == SessionState.CANCELLED:
-        raise DomainError(_("This session is cancelled."))
-    if state == SessionState.CLOSED:
-        raise DomainError(_("This session is closed."))
-    if not session.starts_at - OPEN_EARLY <= now < session.ends_at:
-        raise DomainError(_("A session can be opened from 15 minutes before its start until its end."))
-    session.state = SessionState.OPEN
-    session.save(update_fields=["state", "updated_at"])
-    return session
-
-
-@transaction.atomic
-def session_mark_closed(*, session):
-    session.state = SessionState.CLOSED
-    session.save(update_fields=["state", "updated_at"])
-    return session
-
-
-def _locked(session):
-    """The session as it is now, locked until the transaction ends: two changes of state cannot cross."""
+def session_lock(session):
+    """The session as it is now, locked until the transaction ends, so that two changes of state (or a change
+    of state and a roll call, a new code...) happen one at a time. Callers run inside `transaction.atomic`."""
     return ClassSession.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+
+
+def open_early():
+    """How long before its start a session may be opened for check-in."""
+    return timedelta(minutes=settings.SESSION_OPEN_EARLY_MINUTES)
+
+
+S = SessionState
+# The only ways a session's state may change: scheduled -> open -> closed, scheduled -> cancelled -> scheduled.
+TRANSITIONS = {(S.SCHEDULED, S.OPEN), (S.OPEN, S.CLOSED), (S.SCHEDULED, S.CANCELLED), (S.CANCELLED, S.SCHEDULED)}
+# Why a transition is refused, by the state asked for and then the state the session is in.
+REFUSALS = {
+    S.OPEN: {
+        S.OPEN: gettext_lazy("This session is already open for check-in."),
+        S.CLOSED: gettext_lazy("This session is closed."),
+        S.CANCELLED: gettext_lazy("This session is cancelled."),
+    },
+    S.CLOSED: {
+        S.SCHEDULED: gettext_lazy("Only a session open for check-in can be closed."),
+        S.CLOSED: gettext_lazy("This session is already closed."),
+        S.CANCELLED: gettext_lazy("This session is cancelled."),
+    },
+    S.CANCELLED: {
+        S.OPEN: gettext_lazy("Only a session that has not opened for check-in can be cancelled."),
+        S.CLOSED: gettext_lazy("Only a session that has not opened for check-in can be cancelled."),
+        S.CANCELLED: gettext_lazy("This session is already cancelled."),
+    },
+    S.SCHEDULED: dict.fromkeys([S.SCHEDULED, S.OPEN, S.CLOSED], gettext_lazy("This session is not cancelled.")),
+}
+
+
+def _transition(session, to, *, now, **fields):
+    """Move a session to `to` if the table allows it and its time rules hold, under its lock; the caller's
+    instance follows. `fields` are saved with the new state."""
+    locked = session_lock(session)
+    if (locked.state, to) not in TRANSITIONS:
+        raise DomainError(str(REFUSALS[to][locked.state]))
+    if to == S.OPEN and not locked.starts_at - open_early() <= now < locked.ends_at:
+        raise DomainError(
+            _("A session can be opened from %(minutes)d minutes before its start until its end.")
+            % {"minutes": settings.SESSION_OPEN_EARLY_MINUTES}
+        )
+    if locked.state == S.CANCELLED and now >= locked.starts_at:
+        raise DomainError(_("A session can be restored only before it starts."))
+    for instance in (locked, session):
+        instance.state = to
+        for name, value in fields.items():
+            setattr(instance, name, value)
+    locked.full_clean()
+    locked.save(update_fields=["state", *fields, "updated_at"])
+    session.updated_at = locked.updated_at
+    return locked
+
+
+@transaction.atomic
+def session_open(*, session, now=None):
+    """Open a session for check-in (`attendance.services.session_open` adds its code and tells the students)."""
+    return _transition(session, S.OPEN, now=now or timezone.now())
+
+
+@transaction.atomic
+def session_close(*, session, now=None):
+    """End check-in (`attendance.services.session_close` marks the absent students)."""
+    return _transition(session, S.CLOSED, now=now or timezone.now())
 
 
 def _students_and_parents(course):
@@ -228,13 +284,7 @@ def session_cancel(*, session, reason, now=None):
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give a reason; students and parents will read it."))
-    session = _locked(session)
-    if session.state != SessionState.SCHEDULED:
-        raise DomainError(_("Only a session that has not opened for check-in can be cancelled."))
-    session.state = SessionState.CANCELLED
-    session.cancel_reason = reason
-    session.full_clean()
-    session.save(update_fields=["state", "cancel_reason", "updated_at"])
+    session = _transition(session, S.CANCELLED, now=now or timezone.now(), cancel_reason=reason)
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_CANCELLED,
@@ -248,14 +298,7 @@ def session_cancel(*, session, reason, now=None):
 @transaction.atomic
 def session_restore(*, session, now=None):
     """Undo a cancellation, before the session starts; everyone told of it is told again."""
-    session = _locked(session)
-    if session.state != SessionState.CANCELLED:
-        raise DomainError(_("This session is not cancelled."))
-    if (now or timezone.now()) >= session.starts_at:
-        raise DomainError(_("A session can be restored only before it starts."))
-    session.state = SessionState.SCHEDULED
-    session.cancel_reason = ""
-    session.save(update_fields=["state", "cancel_reason", "updated_at"])
+    session = _transition(session, S.SCHEDULED, now=now or timezone.now(), cancel_reason="")
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_RESTORED,

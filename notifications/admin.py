@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from attendance_system.admin import ReadOnlyAdmin
 from notifications.models import Notification, Preference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
+    """Notifications are sent by `notify` (stored, pushed live, emailed): admin only shows them."""
+
     list_display = ["user", "kind", "title", "created_at", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "title"]

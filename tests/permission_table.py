@@ -95,14 +95,14 @@ TABLE = {
     "attendance:record_detail": ("get", record, COURSE_MANAGERS),
     "attendance:record_validate": ("post", record, COURSE_MANAGERS_POST),
     "attendance:record_reject": ("post", record, COURSE_MANAGERS_POST),
-    "attendance:course_report": ("get", course, COURSE_MANAGERS),
-    "attendance:course_register": ("get", course, COURSE_MANAGERS),
-    "attendance:course_export": (
+    "reports:course_report": ("get", course, COURSE_MANAGERS),
+    "reports:course_register": ("get", course, COURSE_MANAGERS),
+    "reports:course_export": (
         "get",
         lambda cast: {"pk": cast.course.pk, "kind": "records", "file_format": "csv"},
         COURSE_MANAGERS,
     ),
-    "attendance:student_report": (
+    "reports:student_report": (
         "get",
         lambda cast: {"course_pk": cast.course.pk, "student_pk": cast.student.pk},
         outcomes(404, student=200, parent=200, teacher=200, admin=200),
@@ -127,5 +127,5 @@ TABLE = {
     "notifications:read_all": ("post", no_args, outcomes(302)),
     "notifications:preferences": ("get", no_args, EVERYONE),
     "notifications:badge": ("get", no_args, EVERYONE),
-    "attendance:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
+    "reports:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
 }

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance import justifications
+from attendance import services
 from attendance.models import AttendanceRecord, Justification, JustificationState, Status, StatusChange
 from attendance_system.errors import DomainError
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
@@ -24,7 +24,7 @@ def missed(cast):
 
 
 def submit(cast, sessions, by=None):
-    return justifications.justification_submit(
+    return services.justification_submit(
         student=cast.student, submitted_by=by or cast.student, sessions=sessions, reason="illness", explanation="Flu"
     )
 
@@ -50,7 +50,7 @@ class TestReview:
         absent, unrecorded = missed
         [justification] = submit(cast, missed)
         untouched = AttendanceRecord.objects.get(session=cast.session, student=cast.student)
-        justifications.justification_approve(justification=justification, by=cast.teacher)
+        services.justification_approve(justification=justification, by=cast.teacher)
         statuses = dict(AttendanceRecord.objects.filter(student=cast.student).values_list("session", "status"))
         assert statuses == {absent.pk: Status.EXCUSED, unrecorded.pk: Status.EXCUSED, cast.session.pk: untouched.status}
         history = StatusChange.objects.filter(justification=justification)
@@ -64,7 +64,7 @@ class TestReview:
         came = ClassSessionFactory(course=cast.course, starts_at=timezone.now() - timedelta(days=1))
         AttendanceRecord.objects.create(session=came, student=cast.student, status=Status.LATE)
         [justification] = submit(cast, [*missed, came])
-        justifications.justification_approve(justification=justification, by=cast.teacher)
+        services.justification_approve(justification=justification, by=cast.teacher)
         assert AttendanceRecord.objects.get(session=came, student=cast.student).status == Status.LATE
         assert AttendanceRecord.objects.get(session=missed[0], student=cast.student).status == Status.EXCUSED
 
@@ -76,8 +76,8 @@ class TestReview:
     def test_denying_needs_a_comment_and_changes_no_record(self, cast, missed):
         [justification] = submit(cast, missed)
         with pytest.raises(DomainError, match="Say why"):
-            justifications.justification_deny(justification=justification, by=cast.teacher, comment=" ")
-        justifications.justification_deny(justification=justification, by=cast.teacher, comment="No certificate")
+            services.justification_deny(justification=justification, by=cast.teacher, comment=" ")
+        services.justification_deny(justification=justification, by=cast.teacher, comment="No certificate")
         justification.refresh_from_db()
         assert (justification.state, justification.review_comment) == (JustificationState.DENIED, "No certificate")
         assert AttendanceRecord.objects.get(session=missed[0], student=cast.student).status == Status.ABSENT
@@ -90,9 +90,9 @@ class TestReview:
         def broken(*args, **kwargs):
             raise RuntimeError("notification service down")
 
-        monkeypatch.setattr(justifications, "_tell_family", broken)
+        monkeypatch.setattr(services.justifications, "_tell_family", broken)
         with pytest.raises(RuntimeError):
-            justifications.justification_approve(justification=justification, by=cast.teacher)
+            services.justification_approve(justification=justification, by=cast.teacher)
         justification.refresh_from_db()
         assert justification.state == JustificationState.PENDING
         assert AttendanceRecord.objects.get(session=missed[0], student=cast.student).status == Status.ABSENT
@@ -100,15 +100,15 @@ class TestReview:
 
     def test_a_decided_justification_cannot_be_decided_again(self, cast, missed):
         [justification] = submit(cast, missed)
-        justifications.justification_approve(justification=justification, by=cast.teacher)
+        services.justification_approve(justification=justification, by=cast.teacher)
         with pytest.raises(DomainError, match="already Approved"):
-            justifications.justification_deny(justification=justification, by=cast.teacher, comment="x")
+            services.justification_deny(justification=justification, by=cast.teacher, comment="x")
 
     def test_only_the_submitter_can_withdraw(self, cast, missed):
         [justification] = submit(cast, missed, by=cast.parent)
         with pytest.raises(DomainError, match="Only the person who submitted it"):
-            justifications.justification_withdraw(justification=justification, by=cast.student)
-        justifications.justification_withdraw(justification=justification, by=cast.parent)
+            services.justification_withdraw(justification=justification, by=cast.student)
+        services.justification_withdraw(justification=justification, by=cast.parent)
         justification.refresh_from_db()
         assert justification.state == JustificationState.WITHDRAWN
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
 
-from attendance import justifications
+from attendance import services
 from attendance.models import Document, Justification
 from attendance.tests.factories import png_bytes
 from attendance_system.errors import DomainError
@@ -39,7 +39,7 @@ def bomb_png():
 
 
 def submit(cast, name, data):
-    return justifications.justification_submit(
+    return services.justification_submit(
         student=cast.student,
         submitted_by=cast.student,
         sessions=[ClassSessionFactory(course=cast.course)],

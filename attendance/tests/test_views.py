@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance import services
+from attendance import selectors, services
 from attendance.models import AttendanceRecord, Method, Status
-from attendance.views import DEVICE_COOKIE
+from attendance.views.checkin import DEVICE_COOKIE
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
 
@@ -196,7 +196,7 @@ def test_the_first_two_students_on_one_browser_are_flagged(client, cast, live):
     client.post(reverse("attendance:checkin"), {"code": code.code})
     markers = set(AttendanceRecord.objects.filter(session=session).values_list("browser_marker", flat=True))
     assert len(markers) == 1 and "" not in markers
-    flagged = [r for r in services.selectors.records_for_live(session) if r.shared_browser]
+    flagged = [r for r in selectors.records_for_live(session) if r.shared_browser]
     assert len(flagged) == 2
 
 

@@ -12,7 +12,6 @@ from accounts.models import ParentLink, Role, User
 from attendance.models import AttendanceRecord, Method, Status, StatusChange
 from courses import services as course_services
 from courses.models import ClassSession, Course, Enrollment, SessionState
-from courses.services import OPEN_EARLY
 
 DEMO_DOMAIN = "demo.school"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (published in the README on purpose)
@@ -116,7 +115,7 @@ class Command(BaseCommand):
     def _session_now(self, course):
         """A session of the first course running now, so that check-in can be tried at once."""
         now = timezone.localtime()
-        if course.sessions.filter(starts_at__lte=now + OPEN_EARLY, ends_at__gt=now).exists():
+        if course.sessions.filter(starts_at__lte=now + course_services.open_early(), ends_at__gt=now).exists():
             return
         start = now.replace(minute=0, second=0, microsecond=0)
         course_services.session_create(course=course, starts_at=start, ends_at=start + timedelta(hours=2), room="A101")

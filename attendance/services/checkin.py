@@ -1,0 +1,123 @@
+"""A student's check-in with a code, the limits around it, and the lockout after too many wrong codes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from attendance import live, selectors
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
+from attendance.services.codes import RECOGNISED_PERIODS, code_matches, code_was, normalize_code
+from attendance.services.records import validated_status
+from attendance_system.errors import DomainError
+from courses.models import SessionState
+from courses.selectors import open_sessions_of_student
+
+LOCKED_MESSAGE = gettext_lazy("Too many wrong codes: code entry is locked for this session. Ask your teacher.")
+
+
+def _check_rate(address):
+    if not address:
+        return
+    key = f"checkin-rate:{address}"
+    cache.add(key, 0, timeout=60)
+    if cache.incr(key) > settings.CHECKIN_RATE_PER_ADDRESS:
+        raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
+
+
+def _unmatched_reason(*, student, typed, open_sessions, now):
+    """Why a code matched none of the student's open sessions; a wrong code counts towards the lockout."""
+    live_in_other_course = (
+        AttendanceCode.objects.filter(code=typed, ended_at__isnull=True, expires_at__gt=now)
+        .filter(session__state=SessionState.OPEN, session__ends_at__gt=now)
+        .exclude(session__course__enrollments__student=student, session__course__enrollments__active=True)
+    )
+    if not open_sessions:
+        if live_in_other_course.exists():
+            return _("This code is for a course you are not enrolled in.")
+        return _("None of your sessions is open for check-in right now.")
+    codes = AttendanceCode.objects.filter(session__in=open_sessions).order_by("-issued_at")[:RECOGNISED_PERIODS]
+    if any(code_was(code, typed, now) for code in codes):
+        return _("This code has expired. Ask your teacher for the current one.")
+    if live_in_other_course.exists():
+        return _("This code is for a course you are not enrolled in.")
+    left = 0
+    for session in open_sessions:
+        lockout, _created = CodeLockout.objects.get_or_create(session=session, student=student)
+        CodeLockout.objects.filter(pk=lockout.pk).update(failures=F("failures") + 1)
+        lockout.refresh_from_db()
+        if lockout.failures == selectors.MAX_WRONG_CODES:
+            live.push_lockouts(session)
+        left = max(left, selectors.MAX_WRONG_CODES - lockout.failures)
+    if left <= 0:
+        return LOCKED_MESSAGE
+    return _("Wrong code. %(left)d attempts left.") % {"left": left}
+
+
+def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker: str = "", now=None):
+    """A student's check-in with a code; finds the session among the student's open ones.
+
+    A fixed number of queries whatever the size of the course; the push happens after commit.
+    """
+    now = now or timezone.now()
+    typed = normalize_code(typed)
+    _check_rate(address)
+    open_sessions = list(open_sessions_of_student(student).filter(ends_at__gt=now))
+    codes = AttendanceCode.objects.filter(session__in=open_sessions, ended_at__isnull=True)
+    session = next((c.session for c in codes.select_related("session__course") if code_matches(c, typed, now)), None)
+    locked = set(
+        CodeLockout.objects.filter(
+            session__in=open_sessions, student=student, failures__gte=selectors.MAX_WRONG_CODES
+        ).values_list("session_id", flat=True)
+    )
+    if (session.pk in locked) if session else (open_sessions and locked >= {s.pk for s in open_sessions}):
+        raise DomainError(LOCKED_MESSAGE)
+    if session is None:
+        # Raised only now, so that the wrong-code count written just before is not rolled back with it.
+        raise DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions, now=now))
+    return _record_check_in(session=session, student=student, method=method, address=address, marker=marker, now=now)
+
+
+def _already_checked_in(record):
+    return DomainError(_("You have already checked in (%(status)s).") % {"status": record.get_status_display()})
+
+
+def _record_check_in(*, session, student, method, address, marker, now):
+    existing = AttendanceRecord.objects.filter(session=session, student=student).first()
+    if existing:
+        raise _already_checked_in(existing)
+    is_late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
+    status = validated_status(is_late) if session.course.auto_validate else Status.PENDING
+    try:
+        with transaction.atomic():
+            record = AttendanceRecord.objects.create(
+                session=session,
+                student=student,
+                status=status,
+                method=method,
+                is_late=is_late,
+                ip_address=address,
+                browser_marker=marker,
+                submitted_at=now,
+            )
+            StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
+            same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker)
+            record.shared_browser = bool(marker) and same_browser.exclude(student=student).exists()
+            live.push_session_rows(session, [record], new=True)
+    except IntegrityError:
+        # A second submission raced this one; the database kept one record.
+        raise _already_checked_in(AttendanceRecord.objects.get(session=session, student=student))
+    return record
+
+
+@transaction.atomic
+def lockout_clear(*, session, student) -> int:
+    """Let a locked-out student type a code again."""
+    cleared = CodeLockout.objects.filter(session=session, student=student).update(failures=0)
+    live.push_lockouts(session)
+    return cleared

@@ -1,0 +1,80 @@
+"""Check-in codes: issuing one, the code shown on a rotating projector, and matching what a student typed."""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance import live
+from attendance.models import CODE_ALPHABET, CODE_LENGTH, AttendanceCode
+from attendance_system.errors import DomainError
+from courses.models import SessionState
+from courses.services import session_lock
+
+# How many periods back a rotating code is still recognised, to tell "expired" from "wrong".
+RECOGNISED_PERIODS = 10
+
+
+def rotating_code(secret: str, step: int) -> str:
+    digest = hmac.new(secret.encode(), str(step).encode(), hashlib.sha256).digest()
+    return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
+
+
+def _step(code, now):
+    return int((now - code.issued_at).total_seconds() // code.rotate_seconds)
+
+
+def code_shown(code: AttendanceCode, *, now=None):
+    """The code to display now, and when it changes (its expiry for a fixed code)."""
+    now = now or timezone.now()
+    if not code.rotate_seconds:
+        return code.code, code.expires_at
+    step = _step(code, now)
+    return rotating_code(code.secret, step), code.issued_at + timedelta(seconds=(step + 1) * code.rotate_seconds)
+
+
+def code_matches(code: AttendanceCode, typed: str, now) -> bool:
+    """Whether `typed` is the live code now (a rotating code: the current one or the one just before)."""
+    if code.ended_at is not None or now >= code.expires_at:
+        return False
+    if not code.rotate_seconds:
+        return hmac.compare_digest(code.code, typed)
+    # The code shown just before the current one stays good for one more period, for slow typists.
+    step = _step(code, now)
+    return any(hmac.compare_digest(rotating_code(code.secret, s), typed) for s in (step, step - 1) if s >= 0)
+
+
+def code_was(code: AttendanceCode, typed: str, now) -> bool:
+    """Whether `typed` was this code once: a fixed code past its time, or a rotating one past its grace."""
+    if not code.rotate_seconds:
+        return hmac.compare_digest(code.code, typed)
+    step = _step(code, now)
+    return any(rotating_code(code.secret, s) == typed for s in range(max(step - RECOGNISED_PERIODS, 0), step + 1))
+
+
+def normalize_code(typed: str) -> str:
+    return "".join(typed.split()).upper()
+
+
+@transaction.atomic
+def code_issue(*, session, by, now=None) -> AttendanceCode:
+    """A new code for an open session; the old one ends."""
+    now = now or timezone.now()
+    session = session_lock(session)
+    if session.state != SessionState.OPEN:
+        raise DomainError(_("Open the session first."))
+    AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=now)
+    course = session.course
+    rotate = course.rotate_seconds
+    code = AttendanceCode.objects.create(
+        session=session,
+        issued_by=by,
+        issued_at=now,
+        rotate_seconds=rotate,
+        expires_at=session.ends_at if rotate else now + timedelta(minutes=course.code_minutes),
+    )
+    live.push_code(session, code)
+    return code

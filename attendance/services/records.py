@@ -1,0 +1,117 @@
+"""Writing attendance records with their history, for the services of this package.
+
+Each helper here expects its caller to hold the lock of the session the records belong to (taken with
+`courses.services.session_lock`), so that two decisions about one record cannot cross. `records_excuse` is
+the one public service: it takes its own locks.
+"""
+
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance import live, selectors
+from attendance.models import AttendanceRecord, Method, Status, StatusChange
+from attendance_system.errors import DomainError
+from courses.services import session_lock
+
+
+def validated_status(is_late: bool) -> Status:
+    return Status.LATE if is_late else Status.PRESENT
+
+
+def lock_record(record: AttendanceRecord) -> AttendanceRecord:
+    """The record as it is now, locked until the transaction ends."""
+    return (
+        AttendanceRecord.objects.select_for_update(of=("self",))
+        .select_related("session__course", "student")
+        .get(pk=record.pk)
+    )
+
+
+def records_create(*, records, by, reason: str, justification=None) -> list[AttendanceRecord]:
+    """Insert new records and the first line of their history.
+
+    A student who checks in at that very instant makes the whole action try again.
+    """
+    try:
+        with transaction.atomic():
+            created = AttendanceRecord.objects.bulk_create(records)
+    except IntegrityError:
+        raise DomainError(_("A student checked in at that very moment. Please try again."))
+    StatusChange.objects.bulk_create(
+        StatusChange(record=r, changed_by=by, to_status=r.status, reason=reason, justification=justification)
+        for r in created
+    )
+    return created
+
+
+def records_change(*, changes, by, reason: str, note: str = "", justification=None) -> list[AttendanceRecord]:
+    """Set each (record, status) pair, keep the history, and return the records that changed.
+
+    A rejection's reason (`note`) stays with the record only while the record stays rejected.
+    """
+    changed = [(record, status) for record, status in changes if record.status != status]
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            record=record,
+            changed_by=by,
+            from_status=record.status,
+            to_status=status,
+            reason=reason,
+            justification=justification,
+        )
+        for record, status in changed
+    )
+    by_status = defaultdict(list)
+    for record, status in changed:
+        record.status, record.note = status, note
+        by_status[status].append(record.pk)
+    for status, pks in by_status.items():
+        AttendanceRecord.objects.filter(pk__in=pks).update(status=status, updated_at=timezone.now(), note=note)
+    return [record for record, _status in changed]
+
+
+def push_changes(*, session, records) -> None:
+    """The changed rows to the session's live pages, and each student's own status to their pages."""
+    if not records:
+        return
+    live.push_session_rows(session, list(selectors.records_for_live(session).filter(pk__in=[r.pk for r in records])))
+    for record in records:
+        record.session = session
+        live.push_student_status(record)
+
+
+@transaction.atomic
+def records_excuse(*, student, sessions, by, reason: str, justification=None) -> list[AttendanceRecord]:
+    """Excuse a student from sessions: an absent record becomes excused, a missing one is created excused.
+
+    A student who came (present, late, or a check-in still pending) keeps that record. Each session is locked
+    first, as roll call and closing lock it, so an excuse cannot cross them.
+    """
+    sessions = [session_lock(session) for session in sorted(sessions, key=lambda s: s.pk)]
+    existing = {
+        record.session_id: record
+        for record in AttendanceRecord.objects.select_for_update().filter(student=student, session__in=sessions)
+    }
+    created = records_create(
+        records=[
+            AttendanceRecord(session=session, student=student, status=Status.EXCUSED, method=Method.MANUAL)
+            for session in sessions
+            if session.pk not in existing
+        ],
+        by=by,
+        reason=reason,
+        justification=justification,
+    )
+    changed = records_change(
+        changes=[(record, Status.EXCUSED) for record in existing.values() if record.status == Status.ABSENT],
+        by=by,
+        reason=reason,
+        justification=justification,
+    )
+    by_session = {session.pk: session for session in sessions}
+    for record in [*created, *changed]:
+        push_changes(session=by_session[record.session_id], records=[record])
+    return [*created, *changed]

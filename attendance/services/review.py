@@ -1,0 +1,100 @@
+"""The teacher's decisions: validating or rejecting a check-in, and roll call."""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from attendance.models import AttendanceRecord, Method, Status
+from attendance.services.records import lock_record, push_changes, records_change, records_create, validated_status
+from attendance_system.errors import DomainError
+from courses.models import SessionState
+from courses.selectors import students_of
+from courses.services import session_lock
+from notifications.models import Kind
+from notifications.services import notify, notify_many
+
+ROLL_CALL_STATUSES = {Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED}
+
+
+def _notify_validated(session, records):
+    if records:
+        notify_many(
+            [record.student for record in records],
+            Kind.CHECKIN_VALIDATED,
+            _("Check-in validated: %(session)s") % {"session": session.label},
+            url=reverse("home"),
+        )
+
+
+@transaction.atomic
+def record_validate(*, record, by) -> AttendanceRecord:
+    record = lock_record(record)
+    if record.status != Status.PENDING:
+        raise DomainError(_("Only a pending check-in can be validated."))
+    changed = records_change(changes=[(record, validated_status(record.is_late))], by=by, reason=_("Validated"))
+    push_changes(session=record.session, records=changed)
+    _notify_validated(record.session, changed)
+    return record
+
+
+@transaction.atomic
+def records_validate_pending(*, session, by) -> list[AttendanceRecord]:
+    pending = AttendanceRecord.objects.select_for_update(of=("self",)).filter(session=session, status=Status.PENDING)
+    changed = records_change(
+        changes=[(record, validated_status(record.is_late)) for record in pending.select_related("student")],
+        by=by,
+        reason=_("Validated"),
+    )
+    push_changes(session=session, records=changed)
+    _notify_validated(session, changed)
+    return changed
+
+
+@transaction.atomic
+def record_reject(*, record, by, reason: str) -> AttendanceRecord:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the check-in is rejected; the student will see it."))
+    record = lock_record(record)
+    if record.status != Status.PENDING:
+        raise DomainError(_("Only a pending check-in can be rejected."))
+    changed = records_change(changes=[(record, Status.ABSENT)], by=by, reason=reason, note=reason)
+    push_changes(session=record.session, records=changed)
+    notify(
+        record.student,
+        Kind.CHECKIN_REJECTED,
+        _("Check-in rejected: %(session)s") % {"session": record.session.label},
+        body=reason,
+        url=reverse("home"),
+    )
+    return record
+
+
+@transaction.atomic
+def roll_call_save(*, session, by, statuses: dict) -> int:
+    """Manual roll call: {student id: status} for students of the roster, saved in one transaction."""
+    session = session_lock(session)
+    if session.state == SessionState.CANCELLED:
+        raise DomainError(_("This session is cancelled."))
+    roster = {student.pk: student for student in students_of(session.course)}
+    if set(statuses) - set(roster):
+        raise DomainError(_("Some students are not on the roster of this course."))
+    if set(statuses.values()) - ROLL_CALL_STATUSES:
+        raise DomainError(_("A status must be present, late, absent or excused."))
+    records = {r.student_id: r for r in AttendanceRecord.objects.select_for_update().filter(session=session)}
+    new = records_create(
+        records=[
+            AttendanceRecord(session=session, student=roster[student_id], status=status, method=Method.MANUAL)
+            for student_id, status in statuses.items()
+            if student_id not in records
+        ],
+        by=by,
+        reason=_("Roll call"),
+    )
+    changed = records_change(
+        changes=[(records[student_id], status) for student_id, status in statuses.items() if student_id in records],
+        by=by,
+        reason=_("Roll call"),
+    )
+    push_changes(session=session, records=[*new, *changed])
+    return len(new) + len(changed)

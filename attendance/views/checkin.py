@@ -1,0 +1,52 @@
+"""A student's check-in page: the code box, and the check-in from the projector's QR."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from attendance import services
+from attendance.forms import CheckinForm
+from attendance.models import Method
+from attendance_system.errors import DomainError
+
+DEVICE_COOKIE = "attendance_device"
+
+
+@login_required
+def checkin(request):
+    """A student types a code (or arrives from the projector's QR with it filled in)."""
+    if not request.user.is_student:
+        raise PermissionDenied
+    form = CheckinForm(
+        request.POST or None, initial={"code": request.GET.get("code", ""), "via": request.GET.get("via", "")}
+    )
+    record = None
+    # Made before the first check-in of a browser, so that its very first one is marked too.
+    marker = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
+    if form.is_valid():
+        try:
+            record = services.code_submit(
+                student=request.user,
+                typed=form.cleaned_data["code"],
+                method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
+                address=request.META.get("REMOTE_ADDR"),
+                marker=marker,
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+    template = "attendance/checkin.html#checkin-box" if request.htmx else "attendance/checkin.html"
+    response = render(request, template, {"form": form, "record": record})
+    if DEVICE_COOKIE not in request.COOKIES:
+        # Marks this browser, to flag one phone checking in several students.
+        response.set_cookie(
+            DEVICE_COOKIE,
+            marker,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response

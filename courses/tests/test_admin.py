@@ -1,0 +1,110 @@
+"""Django admin writes courses, sessions and enrolments through the services, with their rules."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
+from attendance.tests.factories import AttendanceRecordFactory
+from courses.models import ClassSession, Course, Enrollment
+from courses.tests.factories import ClassSessionFactory, CourseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(AdminFactory())
+    return client
+
+
+def course_form(course, **changes):
+    """The POST of the course's admin page, with no inline row changed."""
+    data = {
+        "code": course.code,
+        "title": course.title,
+        "description": "",
+        "teachers": [t.pk for t in course.teachers.all()],
+        "code_minutes": 10,
+        "risk_threshold": 75,
+        "late_after_minutes": 10,
+        "enrollments-TOTAL_FORMS": 0,
+        "enrollments-INITIAL_FORMS": 0,
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
+    }
+    return data | changes
+
+
+def test_a_course_saved_in_admin_gets_the_services_upper_case_code(admin_client):
+    course = CourseFactory(teachers=[TeacherFactory()])
+    response = admin_client.post(
+        reverse("admin:courses_course_change", args=[course.pk]), course_form(course, code=" phys9 ")
+    )
+    assert response.status_code == 302
+    assert Course.objects.get(pk=course.pk).code == "PHYS9"
+
+
+def test_a_session_added_inline_is_checked_by_the_model(admin_client):
+    course = CourseFactory()
+    start = timezone.localtime() + timedelta(days=1)
+    inline = {
+        "sessions-TOTAL_FORMS": 1,
+        "sessions-0-starts_at_0": start.strftime("%Y-%m-%d"),
+        "sessions-0-starts_at_1": "10:00",
+        "sessions-0-ends_at_0": start.strftime("%Y-%m-%d"),
+        "sessions-0-ends_at_1": "09:00",
+        "sessions-0-late_after_minutes": 10,
+        "sessions-0-course": course.pk,
+    }
+    response = admin_client.post(
+        reverse("admin:courses_course_change", args=[course.pk]), course_form(course, **inline)
+    )
+    assert "A session must end after it starts." in response.text
+    assert not ClassSession.objects.filter(course=course).exists()
+
+
+def test_deleting_a_session_with_records_inline_is_refused(admin_client):
+    session = ClassSessionFactory()
+    AttendanceRecordFactory(session=session)
+    inline = {
+        "sessions-TOTAL_FORMS": 1,
+        "sessions-INITIAL_FORMS": 1,
+        "sessions-0-id": session.pk,
+        "sessions-0-course": session.course.pk,
+        "sessions-0-starts_at_0": timezone.localtime(session.starts_at).strftime("%Y-%m-%d"),
+        "sessions-0-starts_at_1": timezone.localtime(session.starts_at).strftime("%H:%M"),
+        "sessions-0-ends_at_0": timezone.localtime(session.ends_at).strftime("%Y-%m-%d"),
+        "sessions-0-ends_at_1": timezone.localtime(session.ends_at).strftime("%H:%M"),
+        "sessions-0-late_after_minutes": 10,
+        "sessions-0-DELETE": "on",
+    }
+    url = reverse("admin:courses_course_change", args=[session.course.pk])
+    response = admin_client.post(url, course_form(session.course, **inline), follow=True)
+    assert "protected related objects" in response.text
+    assert ClassSession.objects.filter(pk=session.pk).exists()
+
+
+def test_an_enrolment_of_someone_who_is_not_a_student_is_refused(admin_client):
+    course, teacher = CourseFactory(), TeacherFactory()
+    response = admin_client.post(
+        reverse("admin:courses_enrollment_add"),
+        {"student": teacher.pk, "course": course.pk, "active": "on", "enrolled_on": "2026-09-01"},
+    )
+    assert response.status_code == 200
+    assert not Enrollment.objects.filter(course=course).exists()
+    admin_client.post(
+        reverse("admin:courses_enrollment_add"),
+        {"student": StudentFactory().pk, "course": course.pk, "active": "on", "enrolled_on": "2026-09-01"},
+    )
+    assert Enrollment.objects.filter(course=course).count() == 1
+
+
+def test_records_and_notifications_are_read_only_in_admin(admin_client):
+    record = AttendanceRecordFactory()
+    assert admin_client.get(reverse("admin:attendance_attendancerecord_add")).status_code == 403
+    response = admin_client.post(reverse("admin:attendance_attendancerecord_change", args=[record.pk]), {})
+    assert response.status_code == 403
+    assert admin_client.get(reverse("admin:notifications_notification_add")).status_code == 403

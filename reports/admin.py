@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from attendance_system.admin import ReadOnlyAdmin
+from reports.models import AttendanceAlert
+
+
+@admin.register(AttendanceAlert)
+class AttendanceAlertAdmin(ReadOnlyAdmin):
+    list_display = ["student", "course", "rate", "sent_at"]
+    list_filter = ["course"]
+    search_fields = ["student__email", "student__last_name"]
+    list_select_related = ["student", "course"]

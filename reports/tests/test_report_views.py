@@ -1,0 +1,185 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from attendance.models import AttendanceRecord, Status
+from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def build(course, students, sessions):
+    """`students` more students and `sessions` past sessions, everyone present but the first student absent."""
+    enrollments = [
+        EnrollmentFactory(course=course, enrolled_on=timezone.localdate() - timedelta(days=400))
+        for _ in range(students)
+    ]
+    now = timezone.now()
+    for index in range(sessions):
+        session = ClassSessionFactory(course=course, starts_at=now - timedelta(days=index + 1))
+        AttendanceRecord.objects.bulk_create(
+            AttendanceRecord(session=session, student=e.student, status=Status.ABSENT if i == 0 else Status.PRESENT)
+            for i, e in enumerate(enrollments)
+        )
+    return enrollments
+
+
+@pytest.fixture
+def teacher(client, cast):
+    client.force_login(cast.teacher)
+    return client
+
+
+def read_csv(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_report_marks_students_at_risk_and_sorts_and_searches(teacher, cast):
+    enrollments = build(cast.course, 3, 4)
+    response = teacher.get(reverse("reports:course_report", args=[cast.course.pk]), {"sort": "rate"})
+    rows = response.context["rows"]
+    assert rows[0].student == enrollments[0].student and rows[0].at_risk
+    assert not rows[-1].at_risk
+    searched = teacher.get(
+        reverse("reports:course_report", args=[cast.course.pk]), {"q": enrollments[1].student.student_number}
+    )
+    assert [row.student for row in searched.context["rows"]] == [enrollments[1].student]
+
+
+@pytest.mark.parametrize("kind", ["register", "records"])
+def test_csv_and_xlsx_exports_match_the_page(teacher, cast, kind):
+    build(cast.course, 3, 4)
+    page = teacher.get(reverse("reports:course_report", args=[cast.course.pk])).context["rows"]
+    csv_rows = read_csv(teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, "csv"])))
+    response = teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    xlsx_rows = list(sheet.iter_rows(values_only=True))
+    assert len(xlsx_rows) == len(csv_rows)
+    for xlsx_row, csv_row in zip(xlsx_rows, csv_rows, strict=True):
+        for value, text in zip(xlsx_row, csv_row, strict=True):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                assert value == float(text)
+            else:
+                assert ("" if value is None else str(value)) == text
+    if kind == "register":
+        rates = {row[0]: row[-1] for row in csv_rows[1:]}
+        for row in page:
+            expected = "" if row.tally.rate is None else str(round(row.tally.rate, 1))
+            assert rates[row.student.student_number] == expected
+    else:
+        assert len(csv_rows) - 1 == AttendanceRecord.objects.filter(session__course=cast.course).count()
+
+
+def test_a_filter_that_matches_nothing_gives_headers_only(teacher, cast):
+    build(cast.course, 2, 2)
+    url = reverse("reports:course_export", args=[cast.course.pk, "records", "csv"])
+    rows = read_csv(teacher.get(url, {"from": "1990-01-01", "to": "1990-01-31"}))
+    assert len(rows) == 1 and rows[0][0] == "Session"
+
+
+def test_the_register_grid_is_colour_coded_and_printable(teacher, cast):
+    build(cast.course, 2, 3)
+    response = teacher.get(reverse("reports:course_register", args=[cast.course.pk]))
+    assert response.text.count('class="text-center text-bg-danger"') >= 3
+    assert "data-print" in response.text
+
+
+@pytest.mark.parametrize("view", ["reports:course_report", "reports:course_register"])
+def test_report_pages_make_the_same_queries_at_two_sizes(teacher, cast, view, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(cast.course, 5, 3)
+    with CaptureQueriesContext(connection) as small:
+        teacher.get(reverse(view, args=[cast.course.pk]))
+    build(cast.course, 40, 12)
+    with django_assert_num_queries(len(small)):
+        teacher.get(reverse(view, args=[cast.course.pk]))
+
+
+def test_a_student_sees_their_own_rate_and_timeline(client, cast):
+    enrollments = build(cast.course, 2, 4)
+    student = enrollments[0].student
+    client.force_login(student)
+    response = client.get(reverse("reports:student_report", args=[cast.course.pk, student.pk]))
+    assert response.context["tally"].rate == 0.0
+    assert response.context["at_risk"]
+    assert len(response.context["timeline"]) == 4
+    other = enrollments[1].student
+    assert client.get(reverse("reports:student_report", args=[cast.course.pk, other.pk])).status_code == 404
+
+
+def test_the_student_report_makes_the_same_queries_at_two_sizes(client, cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrollments = build(cast.course, 3, 3)
+    client.force_login(enrollments[0].student)
+    url = reverse("reports:student_report", args=[cast.course.pk, enrollments[0].student.pk])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    build(cast.course, 30, 20)
+    with django_assert_num_queries(len(small)):
+        client.get(url)
+
+
+def test_the_admin_dashboard_makes_the_same_queries_at_two_sizes(client, cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(cast.course, 3, 3)
+    client.force_login(cast.admin)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    build(cast.other_course, 30, 20)
+    with django_assert_num_queries(len(small)):
+        client.get(reverse("home"))
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(teacher, cast):
+    enrollments = build(cast.course, 1, 1)
+    student = enrollments[0].student
+    student.last_name = '=HYPERLINK("http://evil.example","x")'
+    student.save()
+    for kind in ("register", "records"):
+        rows = read_csv(teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, "csv"])))
+        assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+        response = teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, "xlsx"]))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert not any(cell.data_type == "f" for cell in cells)
+
+
+def test_the_register_export_with_no_session_in_range_is_headers_only(teacher, cast):
+    build(cast.course, 2, 2)
+    url = reverse("reports:course_export", args=[cast.course.pk, "register", "csv"])
+    assert len(read_csv(teacher.get(url, {"from": "1990-01-01", "to": "1990-01-31"}))) == 1
+
+
+def test_a_malformed_filter_is_a_404_not_an_error(teacher, cast):
+    url = reverse("reports:course_export", args=[cast.course.pk, "records", "csv"])
+    assert teacher.get(url, {"student": "abc"}).status_code == 404
+    assert teacher.get(url, {"from": "not-a-date"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_the_csv_streams_in_chunks(cast):
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    from reports import exports
+
+    await sync_to_async(build)(cast.course, 3, 4)
+    client = AsyncClient()
+    await sync_to_async(client.force_login)(cast.teacher)
+    response = await client.get(reverse("reports:course_export", args=[cast.course.pk, "records", "csv"]))
+    assert response.is_async
+    chunks = [chunk async for chunk in response.streaming_content]
+    records = await AttendanceRecord.objects.filter(session__course=cast.course).acount()
+    assert b"".join(chunks).decode().count("\n") == 1 + records
+    assert len(chunks) == -(-(1 + records) // exports.ROWS_PER_CHUNK)

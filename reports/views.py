@@ -1,0 +1,205 @@
+"""Read-only pages: each role's dashboard, a parent's child, a course's report and register, a student's
+report, exports."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.selectors import children_of, children_visible_to, role_counts
+from attendance import selectors as attendance_selectors
+from attendance.forms import CheckinForm
+from attendance.models import Status
+from courses import selectors as course_selectors
+from reports import exports, selectors
+from reports.selectors import NOT_ENROLLED, is_at_risk
+
+
+def _teacher_dashboard(user):
+    managed = course_selectors.courses_managed_by(user).filter(archived=False)
+    return {
+        "courses": course_selectors.courses_with_counts(managed),
+        "today": course_selectors.sessions_on_day(
+            course_selectors.sessions_managed_by(user).filter(course__archived=False), timezone.localdate()
+        ),
+    }
+
+
+def _student_dashboard(user):
+    open_sessions = course_selectors.open_sessions_of_student(user)
+    return {
+        "courses": course_selectors.courses_visible_to(user).filter(archived=False).prefetch_related("teachers"),
+        "upcoming": course_selectors.upcoming_sessions_of_student(user),
+        "open_sessions": open_sessions,
+        "open_records": attendance_selectors.records_of_student(user, open_sessions),
+        "form": CheckinForm(),
+    }
+
+
+def _parent_dashboard(user):
+    children = list(children_of(user))
+    for child in children:
+        child.upcoming = course_selectors.upcoming_sessions_of_student(child, limit=3)
+    return {"children": children}
+
+
+def _admin_dashboard(user):
+    managed = course_selectors.sessions_managed_by(user)
+    overview = selectors.institution_overview()
+    return {
+        "role_counts": role_counts(),
+        "course_count": course_selectors.courses_managed_by(user).filter(archived=False).count(),
+        "today": attendance_selectors.with_live_counts(course_selectors.sessions_on_day(managed, timezone.localdate())),
+        "lowest": overview[:5],
+        "at_risk_count": len(set().union(*(entry["at_risk_students"] for entry in overview))),
+        "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_trend()]},
+    }
+
+
+DASHBOARDS = {
+    "admin": ("reports/dashboard_admin.html", _admin_dashboard),
+    "teacher": ("reports/dashboard_teacher.html", _teacher_dashboard),
+    "student": ("reports/dashboard_student.html", _student_dashboard),
+    "parent": ("reports/dashboard_parent.html", _parent_dashboard),
+}
+
+
+@login_required
+def home(request):
+    """Each role lands on its own dashboard."""
+    role = "admin" if request.user.is_admin else request.user.role
+    template, build = DASHBOARDS[role]
+    if request.htmx and role == "student" and request.GET.get("fragment") == "checkin":
+        # The check-in card alone: after a session opens or closes, or the page's socket reconnects.
+        template = "attendance/checkin.html#checkin-card"
+    elif request.htmx and role == "admin" and request.GET.get("fragment") == "today":
+        # Today's sessions alone, polled to keep their check-in counts live.
+        template += "#today"
+    return render(request, template, build(request.user))
+
+
+@login_required
+def child_detail(request, pk):
+    child = get_object_or_404(children_visible_to(request.user), pk=pk)
+    context = {
+        "child": child,
+        "courses": course_selectors.courses_visible_to(child).prefetch_related("teachers"),
+        "upcoming": course_selectors.upcoming_sessions_of_student(child, limit=20),
+    }
+    return render(request, "reports/child_detail.html", context)
+
+
+SORTS = {
+    "name": lambda row: (row.student.last_name, row.student.first_name),
+    "rate": lambda row: (row.tally.rate is None, row.tally.rate or 0, row.student.last_name),
+    "-rate": lambda row: (row.tally.rate is None, -(row.tally.rate or 0), row.student.last_name),
+    "absent": lambda row: (-row.tally.absent, row.student.last_name),
+}
+
+
+def _get_managed_course(request, pk):
+    return get_object_or_404(course_selectors.courses_managed_by(request.user), pk=pk)
+
+
+def _distribution(tallies):
+    """How many students fall in each tenth of the rate, for the histogram."""
+    bins = [0] * 10
+    for tally in tallies:
+        if tally.rate is not None:
+            bins[min(int(tally.rate // 10), 9)] += 1
+    return bins
+
+
+@login_required
+def course_report(request, pk):
+    course = _get_managed_course(request, pk)
+    query = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
+    rows = sorted(selectors.course_rates(course, query=query), key=SORTS[sort])
+    for row in rows:
+        row.at_risk = is_at_risk(row.tally, course.risk_threshold)
+    total = sum((row.tally for row in rows), selectors.Tally())
+    sessions, students, cells = selectors.register(course)
+    context = {
+        "course": course,
+        "rows": rows,
+        "query": query,
+        "sort": sort,
+        "at_risk_count": sum(row.at_risk for row in rows),
+        "summaries": selectors.session_summaries(sessions, students, cells)[::-1],
+        "chart_data": {
+            "weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_rates(sessions, cells)],
+            "statuses": [total.present, total.late, total.absent, total.excused],
+            "distribution": _distribution(row.tally for row in rows),
+            "threshold": course.risk_threshold,
+        },
+    }
+    return render(request, "reports/course_report.html", context)
+
+
+@login_required
+def course_register(request, pk):
+    course = _get_managed_course(request, pk)
+    sessions, students, cells = selectors.register(course)
+    context = {
+        "course": course,
+        "sessions": sessions,
+        "grid": [(student, [cells[student.pk].get(session.pk) for session in sessions]) for student in students],
+        "legend": [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED],
+        "not_enrolled": NOT_ENROLLED,
+    }
+    return render(request, "reports/course_register.html", context)
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def course_export(request, pk, kind, file_format):
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD&student=<id> narrow it; a filter that matches nothing gives the header."""
+    course = _get_managed_course(request, pk)
+    student = None
+    if request.GET.get("student"):
+        if not request.GET["student"].isdigit():
+            raise Http404
+        student = get_object_or_404(course_selectors.students_of(course), pk=request.GET["student"])
+    build = exports.register_rows if kind == "register" else exports.records_rows
+    rows = build(course, first=_date(request.GET.get("from")), last=_date(request.GET.get("to")), student=student)
+    filename = f"{slugify(course.code)}-{kind}"
+    if file_format == "xlsx":
+        return exports.xlsx_response(rows, filename)
+    # Served by daphne, the CSV streams through an async iterator (ASGIRequest tells it is so).
+    return exports.csv_response(rows, filename, asynchronous=isinstance(request, ASGIRequest))
+
+
+@login_required
+def student_report(request, course_pk, student_pk):
+    """One student's attendance in one course: for them, their parents, the course's teachers, admins."""
+    enrollments = course_selectors.enrollments_visible_to(request.user).filter(
+        course_id=course_pk, student_id=student_pk
+    )
+    rows = selectors.enrollment_rates(enrollments)
+    if not rows:
+        raise Http404
+    row = rows[0]
+    context = {
+        "row": row,
+        "tally": row.tally,
+        "course": row.course,
+        "student": row.student,
+        "at_risk": is_at_risk(row.tally, row.course.risk_threshold),
+        "timeline": selectors.student_timeline(row),
+        "chart_data": {
+            "statuses": [row.tally.present, row.tally.late, row.tally.absent, row.tally.excused],
+            "threshold": row.course.risk_threshold,
+        },
+    }
+    return render(request, "reports/student_report.html", context)
