@@ -60,8 +60,16 @@ class RollCallForm(forms.Form):
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
+    """Sessions named with what happened there (`status` annotated by selectors.sessions_to_justify)."""
+
     def label_from_instance(self, session):
-        return session.label
+        if session.missed:
+            outcome = _("missed")
+        elif not session.has_ended:
+            outcome = _("upcoming")
+        else:
+            outcome = Status(session.status).label.lower() if session.status else _("no record")
+        return f"{session.label} · {outcome}"
 
 
 class JustificationForm(forms.Form):

@@ -4,20 +4,30 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from attendance import selectors
+from courses.models import SessionState
 from notifications.live import push, session_group, user_group
 
 LIVE = "attendance/session_live.html"
 CHECKIN = "attendance/checkin.html"
 
 
-def push_session_rows(session, records, *, new=False):
-    """Rows (with the shared-browser flag annotated) and the counters, to the session's teachers.
+def push_session_rows(session, *, created=(), changed=()):
+    """Rows (with the shared-browser flag annotated) and the counters, to the session's teachers: a created
+    row is added at the top of every open table (the newest first, as the page lists them), a changed one
+    replaces itself.
 
-    Two messages: browsers parse table rows only where the fragment starts as a table part.
+    Separate messages: browsers parse table rows only where the fragment starts as a table part.
     """
     group = session_group(session.pk)
-    push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": records, "new": new}))
-    push(group, lambda: render_to_string(f"{LIVE}#counters", {"counters": selectors.counters(session), "oob": True}))
+    if created:
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}))
+    if changed:
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": changed, "new": False}))
+    push(group, lambda: render_to_string(f"{LIVE}#counters", counters_context(session)))
+
+
+def counters_context(session, *, oob=True):
+    return {"session": session, "counters": selectors.counters(session), "oob": oob}
 
 
 def code_panel_context(session, code):
@@ -29,9 +39,11 @@ def push_code(session, code):
 
 
 def push_student_status(record):
-    """The student's own check-in status, on every page they have open."""
-    html = render_to_string(f"{CHECKIN}#status", {"record": record, "oob": True})
-    push(user_group(record.student_id), html)
+    """The student's status in a session, to their pages with a check-in card: those show every open session of
+    theirs, and only open ones, so nothing is sent for a session that is not open."""
+    if record.session.state == SessionState.OPEN:
+        html = render_to_string(f"{CHECKIN}#status", {"session": record.session, "record": record, "oob": True})
+        push(user_group(record.student_id, "checkin"), html)
 
 
 def push_lockouts(session):
@@ -40,11 +52,9 @@ def push_lockouts(session):
     push(session_group(session.pk), render_to_string(f"{LIVE}#lockouts", context))
 
 
-def push_student_dashboards(session):
-    """Tell the students of the session's course to reload their check-in card (a session opened or closed).
-
-    One small fragment for all; each browser then fetches its own card.
-    """
+def push_student_cards(student_ids):
+    """Tell students' pages with a check-in card to reload it (a session opened or closed, a lockout began or
+    was lifted). One small fragment for all; each browser then fetches its own card."""
     html = render_to_string(f"{CHECKIN}#checkin-card-loader", {"load": True})
-    for student_id in selectors.student_ids(session):
-        push(user_group(student_id), html)
+    for student_id in student_ids:
+        push(user_group(student_id, "checkin"), html)

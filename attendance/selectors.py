@@ -1,13 +1,20 @@
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.selectors import children_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
 from courses.models import Enrollment, SessionState
-from courses.selectors import courses_managed_by, sessions_in, sessions_managed_by, sessions_of_student, students_of
+from courses.selectors import (
+    courses_managed_by,
+    open_sessions_of_student,
+    sessions_in,
+    sessions_managed_by,
+    sessions_of_student,
+    students_of,
+)
 
 MAX_WRONG_CODES = 5
 
@@ -93,8 +100,28 @@ def statuses_of_student(student, sessions):
     )
 
 
-def records_of_student(student, sessions):
-    return AttendanceRecord.objects.filter(student=student, session__in=sessions).select_related("session__course")
+def checkin_card(student):
+    """What a student's check-in card shows: their open sessions, each with their `record` (or None) and
+    whether code entry is `locked` for it; `box` when one still waits for a code, `locked` when all that wait
+    are locked. Three queries."""
+    sessions = list(open_sessions_of_student(student))
+    records = {r.session_id: r for r in AttendanceRecord.objects.filter(student=student, session__in=sessions)}
+    locked = set(
+        locked_lockouts(CodeLockout.objects.filter(student=student, session__in=sessions)).values_list(
+            "session_id", flat=True
+        )
+    )
+    waiting = []
+    for session in sessions:
+        session.record = records.get(session.pk)
+        session.locked = session.record is None and session.pk in locked
+        if session.record is None:
+            waiting.append(session)
+    return {
+        "open_sessions": sessions,
+        "box": any(not session.locked for session in waiting),
+        "locked": bool(waiting) and all(session.locked for session in waiting),
+    }
 
 
 def live_code(session):
@@ -115,19 +142,26 @@ def records_for_live(session):
 
 
 def counters(session):
-    """Enrolled, checked in, validated, pending and missing students of a session, in two queries."""
+    """A session's students: enrolled, checked in, validated, pending, absent (marked so) and not checked in
+    (no record yet: closing marks them absent), in two queries."""
     enrolled = students_of(session.course).count()
     counts = AttendanceRecord.objects.filter(session=session).aggregate(
         checked_in=Count("pk", filter=Q(status__in=[Status.PENDING, Status.PRESENT, Status.LATE])),
         validated=Count("pk", filter=Q(status__in=[Status.PRESENT, Status.LATE])),
         pending=Count("pk", filter=Q(status=Status.PENDING)),
+        absent=Count("pk", filter=Q(status=Status.ABSENT)),
         recorded=Count("pk"),
     )
-    return {**counts, "enrolled": enrolled, "missing": max(enrolled - counts["recorded"], 0)}
+    return {**counts, "enrolled": enrolled, "not_checked_in": max(enrolled - counts["recorded"], 0)}
+
+
+def locked_lockouts(lockouts):
+    """Those of `lockouts` that lock code entry."""
+    return lockouts.filter(failures__gte=MAX_WRONG_CODES)
 
 
 def locked_students(session):
-    return CodeLockout.objects.filter(session=session, failures__gte=MAX_WRONG_CODES).select_related("student")
+    return locked_lockouts(CodeLockout.objects.filter(session=session)).select_related("student")
 
 
 def student_ids(session):
@@ -153,14 +187,23 @@ def justifications_reviewable_by(user):
 
 
 def sessions_to_justify(student):
-    """The sessions a justification may cover: the student's, not cancelled, from 60 days back to 14 ahead."""
+    """The sessions a justification may cover: the student's, not cancelled, from 60 days back to 14 ahead,
+    each with the student's `status` there; those missed (ended, absent or no record) first, newest first."""
     now = timezone.now()
+    status = AttendanceRecord.objects.filter(session=OuterRef("pk"), student=student).values("status")[:1]
     return (
         sessions_of_student(student)
         .exclude(state=SessionState.CANCELLED)
         .filter(starts_at__gte=now - timedelta(days=60), starts_at__lte=now + timedelta(days=14))
+        .annotate(status=Subquery(status))
+        .annotate(
+            missed=Case(
+                When(Q(ends_at__lte=now) & (Q(status__isnull=True) | Q(status=Status.ABSENT)), then=True),
+                default=False,
+            )
+        )
         .select_related("course")
-        .order_by("-starts_at")
+        .order_by("-missed", "-starts_at")
     )
 
 

@@ -129,6 +129,10 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Which of some sessions a user may see, for the personal socket's session badges (notifications uses no
+# other app, so the rule is named here).
+LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
+
 # Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
 # How many minutes before its start a teacher may open a session for check-in.

@@ -145,6 +145,10 @@ class ClassSession(models.Model):
     def is_cancelled(self):
         return self.state == SessionState.CANCELLED
 
+    @property
+    def has_ended(self):
+        return self.ends_at <= timezone.now()
+
 
 def new_feed_token():
     return secrets.token_urlsafe(24)

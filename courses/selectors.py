@@ -37,6 +37,16 @@ def courses_visible_to(user):
     return Course.objects.none()
 
 
+def sessions_visible_to(user):
+    """Sessions of the courses the user may look at."""
+    return ClassSession.objects.filter(course__in=courses_visible_to(user))
+
+
+def visible_session_ids(user, ids):
+    """Those of `ids` that are sessions the user may see."""
+    return list(sessions_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def sessions_managed_by(user):
     return ClassSession.objects.filter(course__in=courses_managed_by(user))
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, Course, Enrollment, SessionState
 from courses.selectors import students_of
+from notifications import live
 from notifications.models import Kind
 from notifications.services import notify_many
 
@@ -258,6 +260,8 @@ def _transition(session, to, *, now, **fields):
     locked.full_clean()
     locked.save(update_fields=["state", *fields, "updated_at"])
     session.updated_at = locked.updated_at
+    badge = render_to_string("courses/_state_badge.html", {"session": locked, "oob": True})
+    live.push(live.session_watch_group(locked.pk), badge)
     return locked
 
 

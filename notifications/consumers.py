@@ -1,7 +1,13 @@
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.module_loading import import_string
 
-from notifications.live import user_group
+from notifications.live import REGIONS, session_watch_group, user_group
+
+MAX_WATCHED_SESSIONS = 200
 
 
 class FragmentConsumer(AsyncWebsocketConsumer):
@@ -38,7 +44,15 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 
 
 class PersonalConsumer(FragmentConsumer):
-    """`/ws/me/`: a logged-in user's own validations and notices."""
+    """`/ws/me/?regions=notifications,checkin,session-12`: a logged-in user's notices (every page), and the
+    regions the page shows: their own (`REGIONS`) and the state of sessions they may see."""
 
     def groups_for(self, user):
-        return [user_group(user.pk)]
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        wanted = set(",".join(query.get("regions", [])).split(","))
+        groups = [user_group(user.pk), *(user_group(user.pk, region) for region in sorted(wanted & set(REGIONS)))]
+        session_ids = sorted({int(r[8:]) for r in wanted if r.startswith("session-") and r[8:].isdigit()})
+        if session_ids:
+            visible = import_string(settings.LIVE_VISIBLE_SESSIONS)(user, session_ids[:MAX_WATCHED_SESSIONS])
+            groups += [session_watch_group(pk) for pk in visible]
+        return groups

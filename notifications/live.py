@@ -15,9 +15,22 @@ def session_group(session_id):
     return f"session.{session_id}"
 
 
-def user_group(user_id):
-    """Every open page of one user."""
-    return f"user.{user_id}"
+def user_group(user_id, region=""):
+    """Every open page of one user; with `region`, only those of their pages that show it (see REGIONS)."""
+    return f"user.{user_id}.{region}" if region else f"user.{user_id}"
+
+
+def session_watch_group(session_id):
+    """Every open page that shows the state of this session (a badge in a list of sessions)."""
+    return f"session.{session_id}.watch"
+
+
+# What a page may show besides the navigation bar's badge and toasts, which every page has. A page names
+# its regions when it connects its personal socket, and is sent only fragments it has a target for.
+REGIONS = {
+    "notifications": "the notification centre's list",
+    "checkin": "a student's check-in card",
+}
 
 
 def _send(group, html):

@@ -13,10 +13,11 @@ logger = logging.getLogger(__name__)
 
 
 def _push(notification, unread):
-    html = render_to_string(
-        "notifications/pushed.html", {"notification": notification, "unread_count": unread, "oob": True}
-    )
-    live.push(live.user_group(notification.user_id), html)
+    """The badge and a toast to every page of the user; the new line to their notification centre."""
+    context = {"notification": notification, "unread_count": unread, "oob": True}
+    live.push(live.user_group(notification.user_id), render_to_string("notifications/pushed.html", context))
+    item = render_to_string("notifications/pushed_item.html", context)
+    live.push(live.user_group(notification.user_id, "notifications"), item)
 
 
 def _email_later(notification):

@@ -14,6 +14,7 @@ from accounts.selectors import children_of, children_visible_to, role_counts
 from attendance import selectors as attendance_selectors
 from attendance.forms import CheckinForm
 from attendance.models import Status
+from attendance.services import LOCKED_MESSAGE
 from courses import selectors as course_selectors
 from reports import exports, selectors
 from reports.selectors import NOT_ENROLLED, is_at_risk
@@ -30,13 +31,12 @@ def _teacher_dashboard(user):
 
 
 def _student_dashboard(user):
-    open_sessions = course_selectors.open_sessions_of_student(user)
     return {
         "courses": course_selectors.courses_visible_to(user).filter(archived=False).prefetch_related("teachers"),
         "upcoming": course_selectors.upcoming_sessions_of_student(user),
-        "open_sessions": open_sessions,
-        "open_records": attendance_selectors.records_of_student(user, open_sessions),
         "form": CheckinForm(),
+        "locked_message": LOCKED_MESSAGE,
+        **attendance_selectors.checkin_card(user),
     }
 
 
@@ -73,10 +73,7 @@ def home(request):
     """Each role lands on its own dashboard."""
     role = "admin" if request.user.is_admin else request.user.role
     template, build = DASHBOARDS[role]
-    if request.htmx and role == "student" and request.GET.get("fragment") == "checkin":
-        # The check-in card alone: after a session opens or closes, or the page's socket reconnects.
-        template = "attendance/checkin.html#checkin-card"
-    elif request.htmx and role == "admin" and request.GET.get("fragment") == "today":
+    if request.htmx and role == "admin" and request.GET.get("fragment") == "today":
         # Today's sessions alone, polled to keep their check-in counts live.
         template += "#today"
     return render(request, template, build(request.user))

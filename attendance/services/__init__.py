@@ -8,7 +8,7 @@
 - `records`: writing records with their history (package-internal), and `records_excuse`.
 """
 
-from attendance.services.checkin import LOCKED_MESSAGE, code_submit, lockout_clear
+from attendance.services.checkin import LOCKED_MESSAGE, CodeEntryLocked, code_submit, lockout_clear
 from attendance.services.closing import session_close, session_open, sessions_close_due
 from attendance.services.codes import code_issue, code_shown, normalize_code, rotating_code
 from attendance.services.justifications import (
@@ -29,6 +29,7 @@ from attendance.services.review import (
 __all__ = [
     "LOCKED_MESSAGE",
     "ROLL_CALL_STATUSES",
+    "CodeEntryLocked",
     "code_issue",
     "code_shown",
     "code_submit",

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from attendance import live, selectors
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
@@ -19,6 +19,13 @@ from courses.models import SessionState
 from courses.selectors import open_sessions_of_student
 
 LOCKED_MESSAGE = gettext_lazy("Too many wrong codes: code entry is locked for this session. Ask your teacher.")
+
+
+class CodeEntryLocked(DomainError):
+    """Code entry is locked for every open session of the student that still waits for a check-in."""
+
+    def __init__(self):
+        super().__init__(str(LOCKED_MESSAGE))
 
 
 def _check_rate(address):
@@ -53,10 +60,11 @@ def _unmatched_reason(*, student, typed, open_sessions, now):
         lockout.refresh_from_db()
         if lockout.failures == selectors.MAX_WRONG_CODES:
             live.push_lockouts(session)
+            live.push_student_cards([student.pk])
         left = max(left, selectors.MAX_WRONG_CODES - lockout.failures)
     if left <= 0:
-        return LOCKED_MESSAGE
-    return _("Wrong code. %(left)d attempts left.") % {"left": left}
+        raise CodeEntryLocked
+    return ngettext("Wrong code. %(left)d attempt left.", "Wrong code. %(left)d attempts left.", left) % {"left": left}
 
 
 def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker: str = "", now=None):
@@ -70,13 +78,10 @@ def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker
     open_sessions = list(open_sessions_of_student(student).filter(ends_at__gt=now))
     codes = AttendanceCode.objects.filter(session__in=open_sessions, ended_at__isnull=True)
     session = next((c.session for c in codes.select_related("session__course") if code_matches(c, typed, now)), None)
-    locked = set(
-        CodeLockout.objects.filter(
-            session__in=open_sessions, student=student, failures__gte=selectors.MAX_WRONG_CODES
-        ).values_list("session_id", flat=True)
-    )
+    lockouts = CodeLockout.objects.filter(session__in=open_sessions, student=student)
+    locked = set(selectors.locked_lockouts(lockouts).values_list("session_id", flat=True))
     if (session.pk in locked) if session else (open_sessions and locked >= {s.pk for s in open_sessions}):
-        raise DomainError(LOCKED_MESSAGE)
+        raise CodeEntryLocked
     if session is None:
         # Raised only now, so that the wrong-code count written just before is not rolled back with it.
         raise DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions, now=now))
@@ -108,7 +113,7 @@ def _record_check_in(*, session, student, method, address, marker, now):
             StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
             same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker)
             record.shared_browser = bool(marker) and same_browser.exclude(student=student).exists()
-            live.push_session_rows(session, [record], new=True)
+            live.push_session_rows(session, created=[record])
     except IntegrityError:
         # A second submission raced this one; the database kept one record.
         raise _already_checked_in(AttendanceRecord.objects.get(session=session, student=student))
@@ -120,4 +125,5 @@ def lockout_clear(*, session, student) -> int:
     """Let a locked-out student type a code again."""
     cleared = CodeLockout.objects.filter(session=session, student=student).update(failures=0)
     live.push_lockouts(session)
+    live.push_student_cards([student.pk])
     return cleared

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance import live
+from attendance import live, selectors
 from attendance.models import AttendanceCode, AttendanceRecord, Method, Status
 from attendance.services.codes import code_issue
 from attendance.services.records import push_changes, records_change, records_create, validated_status
@@ -24,7 +24,7 @@ def session_open(*, session, by, now=None) -> AttendanceCode:
     """Open the session for check-in, issue its first code, and show the code box on its students' dashboards."""
     session = course_services.session_open(session=session, now=now)
     code = code_issue(session=session, by=by, now=now)
-    live.push_student_dashboards(session)
+    live.push_student_cards(selectors.student_ids(session))
     return code
 
 
@@ -55,8 +55,8 @@ def session_close(*, session, by=None, now=None) -> int:
             changes=[(r, validated_status(r.is_late)) for r in pending], by=by, reason=_("Session closed")
         )
     live.push_code(session, None)
-    live.push_student_dashboards(session)
-    push_changes(session=session, records=[*absent, *changed])
+    live.push_student_cards(selectors.student_ids(session))
+    push_changes(session=session, created=absent, changed=changed)
     return len(absent) + len(changed)
 
 

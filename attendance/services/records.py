@@ -73,12 +73,13 @@ def records_change(*, changes, by, reason: str, note: str = "", justification=No
     return [record for record, _status in changed]
 
 
-def push_changes(*, session, records) -> None:
-    """The changed rows to the session's live pages, and each student's own status to their pages."""
-    if not records:
+def push_changes(*, session, created=(), changed=()) -> None:
+    """New and changed rows to the session's live pages, and each student's own status to their pages."""
+    if not created and not changed:
         return
-    live.push_session_rows(session, list(selectors.records_for_live(session).filter(pk__in=[r.pk for r in records])))
-    for record in records:
+    rows = {r.pk: r for r in selectors.records_for_live(session).filter(pk__in=[r.pk for r in [*created, *changed]])}
+    live.push_session_rows(session, created=[rows[r.pk] for r in created], changed=[rows[r.pk] for r in changed])
+    for record in [*created, *changed]:
         record.session = session
         live.push_student_status(record)
 
@@ -111,7 +112,10 @@ def records_excuse(*, student, sessions, by, reason: str, justification=None) ->
         reason=reason,
         justification=justification,
     )
-    by_session = {session.pk: session for session in sessions}
-    for record in [*created, *changed]:
-        push_changes(session=by_session[record.session_id], records=[record])
+    for session in sessions:
+        push_changes(
+            session=session,
+            created=[r for r in created if r.session_id == session.pk],
+            changed=[r for r in changed if r.session_id == session.pk],
+        )
     return [*created, *changed]

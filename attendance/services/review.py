@@ -32,7 +32,7 @@ def record_validate(*, record, by) -> AttendanceRecord:
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be validated."))
     changed = records_change(changes=[(record, validated_status(record.is_late))], by=by, reason=_("Validated"))
-    push_changes(session=record.session, records=changed)
+    push_changes(session=record.session, changed=changed)
     _notify_validated(record.session, changed)
     return record
 
@@ -45,7 +45,7 @@ def records_validate_pending(*, session, by) -> list[AttendanceRecord]:
         by=by,
         reason=_("Validated"),
     )
-    push_changes(session=session, records=changed)
+    push_changes(session=session, changed=changed)
     _notify_validated(session, changed)
     return changed
 
@@ -59,7 +59,7 @@ def record_reject(*, record, by, reason: str) -> AttendanceRecord:
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be rejected."))
     changed = records_change(changes=[(record, Status.ABSENT)], by=by, reason=reason, note=reason)
-    push_changes(session=record.session, records=changed)
+    push_changes(session=record.session, changed=changed)
     notify(
         record.student,
         Kind.CHECKIN_REJECTED,
@@ -96,5 +96,5 @@ def roll_call_save(*, session, by, statuses: dict) -> int:
         by=by,
         reason=_("Roll call"),
     )
-    push_changes(session=session, records=[*new, *changed])
+    push_changes(session=session, created=new, changed=changed)
     return len(new) + len(changed)

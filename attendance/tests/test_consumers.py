@@ -73,8 +73,8 @@ async def test_an_anonymous_visitor_is_refused(layer, cast, open_session):
 
 async def test_a_students_personal_socket_gets_only_their_own_validation(layer, cast, open_session):
     session, code = open_session
-    mine = connect("/ws/me/", cast.student)
-    theirs = connect("/ws/me/", cast.other_student)
+    mine = connect("/ws/me/?regions=checkin", cast.student)
+    theirs = connect("/ws/me/?regions=checkin", cast.other_student)
     assert (await mine.connect())[0] and (await theirs.connect())[0]
     record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
     await sync_to_async(services.record_validate)(record=record, by=cast.teacher)
@@ -137,7 +137,7 @@ async def test_opening_and_closing_reach_the_students_dashboards_and_other_teach
     session = await sync_to_async(ClassSessionFactory)(
         course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1)
     )
-    student = connect("/ws/me/", cast.student)
+    student = connect("/ws/me/?regions=checkin", cast.student)
     teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
     assert (await student.connect())[0] and (await teacher.connect())[0]
     await sync_to_async(services.session_open)(session=session, by=cast.teacher)
@@ -159,3 +159,32 @@ async def test_unlocking_updates_every_teacher_tab(layer, cast, open_session):
     html = await teacher.receive_from(timeout=3)
     assert html.startswith('<div id="lockouts" hx-swap-oob="true">')
     await teacher.disconnect()
+
+
+async def test_a_page_without_a_check_in_card_gets_no_check_in_fragment(layer, cast, open_session):
+    """Only the badge and toasts reach every page; a status goes only where a card shows it."""
+    _session, code = open_session
+    plain = connect("/ws/me/", cast.student)
+    assert (await plain.connect())[0]
+    record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
+    await sync_to_async(services.record_validate)(record=record, by=cast.teacher)
+    frame = await plain.receive_from(timeout=3)
+    assert 'id="unread-count"' in frame and "checkin-status" not in frame
+    assert await plain.receive_nothing(timeout=0.3)
+    await plain.disconnect()
+
+
+async def test_a_session_badge_is_pushed_to_pages_that_show_it_and_may(layer, cast):
+    now = timezone.now()
+    session = await sync_to_async(ClassSessionFactory)(
+        course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    watching = connect(f"/ws/me/?regions=session-{session.pk}", cast.parent)
+    outsider = connect(f"/ws/me/?regions=session-{session.pk}", cast.other_student)
+    assert (await watching.connect())[0] and (await outsider.connect())[0]
+    await sync_to_async(services.session_open)(session=session, by=cast.teacher)
+    badge = await watching.receive_from(timeout=3)
+    assert f'id="session-state-{session.pk}"' in badge and "Open" in badge
+    assert await outsider.receive_nothing(timeout=0.3)
+    await watching.disconnect()
+    await outsider.disconnect()

@@ -212,8 +212,8 @@ def test_a_reason_too_long_is_refused_and_changes_nothing(client, cast, live):
     assert record.status == Status.PENDING
 
 
-def test_the_student_dashboard_serves_its_check_in_card_alone(client, cast, live):
+def test_the_check_in_page_serves_the_card_alone_to_htmx(client, cast, live):
     client.force_login(cast.student)
-    response = client.get(reverse("home"), {"fragment": "checkin"}, headers={"HX-Request": "true"})
+    response = client.get(reverse("attendance:checkin"), headers={"HX-Request": "true"})
     assert response.text.lstrip().startswith('<div id="checkin-card"')
     assert "Check in now" in response.text

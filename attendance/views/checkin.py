@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from attendance import services
+from attendance import selectors, services
 from attendance.forms import CheckinForm
 from attendance.models import Method
 from attendance_system.errors import DomainError
@@ -17,13 +17,14 @@ DEVICE_COOKIE = "attendance_device"
 
 @login_required
 def checkin(request):
-    """A student types a code (or arrives from the projector's QR with it filled in)."""
+    """A student types a code (or arrives from the projector's QR with it filled in). With htmx, a GET is the
+    check-in card alone (to reload it) and a POST answers with the code box."""
     if not request.user.is_student:
         raise PermissionDenied
     form = CheckinForm(
         request.POST or None, initial={"code": request.GET.get("code", ""), "via": request.GET.get("via", "")}
     )
-    record = None
+    record, locked = None, False
     # Made before the first check-in of a browser, so that its very first one is marked too.
     marker = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     if form.is_valid():
@@ -35,10 +36,17 @@ def checkin(request):
                 address=request.META.get("REMOTE_ADDR"),
                 marker=marker,
             )
+        except services.CodeEntryLocked:
+            locked = True
         except DomainError as error:
             form.add_error("code", error.message)
-    template = "attendance/checkin.html#checkin-box" if request.htmx else "attendance/checkin.html"
-    response = render(request, template, {"form": form, "record": record})
+    context = {"form": form, "record": record, "locked": locked, "locked_message": services.LOCKED_MESSAGE}
+    if request.htmx and request.method == "POST":
+        response = render(request, "attendance/checkin.html#checkin-box", context)
+    else:
+        context |= selectors.checkin_card(request.user)
+        template = "attendance/checkin.html#checkin-card" if request.htmx else "attendance/checkin.html"
+        response = render(request, template, context)
     if DEVICE_COOKIE not in request.COOKIES:
         # Marks this browser, to flag one phone checking in several students.
         response.set_cookie(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import children_of
@@ -62,8 +63,15 @@ def justification_new(request):
         except DomainError as error:
             form.add_error("document" if form.cleaned_data["document"] else None, error.message)
         else:
+            count = len(created)
             messages.success(
-                request, _("Justification sent to the teachers (%(count)d course(s)).") % {"count": len(created)}
+                request,
+                ngettext(
+                    "Justification sent to the teachers (%(count)d course).",
+                    "Justification sent to the teachers (%(count)d courses).",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("attendance:justification_list")
     return render(request, "attendance/justification_form.html", {"form": form, "student": student})

@@ -29,8 +29,8 @@ def _get_managed_record(request, pk):
 def _live_context(session):
     return {
         **live.code_panel_context(session, selectors.live_code(session)),
+        **live.counters_context(session, oob=False),
         "records": selectors.records_for_live(session),
-        "counters": selectors.counters(session),
         "locked": selectors.locked_students(session),
     }
 

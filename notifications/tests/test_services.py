@@ -24,6 +24,7 @@ class TestNotify:
         assert pushed[0][0] == f"user.{user.pk}"
         assert 'id="unread-count"' in pushed[0][1] and ">1</span>" in pushed[0][1]
         assert "MATH101 is cancelled" in pushed[0][1]
+        assert pushed[1][0] == f"user.{user.pk}.notifications" and 'id="notification-' in pushed[1][1]
         assert [m.to for m in mail.outbox] == [["sam@s.org"]]
         assert "http://127.0.0.1:8000/courses/1/" in mail.outbox[0].body
 
@@ -32,7 +33,7 @@ class TestNotify:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.notify(user, Kind.SESSION_CANCELLED, "x")
         assert pushed == [] and mail.outbox == []
-        assert len(callbacks) == 2
+        assert len(callbacks) == 3
 
     def test_a_kind_the_user_wants_in_app_only_is_not_emailed(self, pushed, django_capture_on_commit_callbacks):
         user = StudentFactory()
@@ -40,7 +41,7 @@ class TestNotify:
         with django_capture_on_commit_callbacks(execute=True):
             services.notify(user, Kind.SESSION_CANCELLED, "x")
         assert mail.outbox == []
-        assert len(pushed) == 1
+        assert [group for group, _html in pushed] == [f"user.{user.pk}", f"user.{user.pk}.notifications"]
 
     def test_validated_check_ins_are_in_app_only_by_default(self):
         assert Kind.CHECKIN_VALIDATED not in selectors.email_kinds(StudentFactory())

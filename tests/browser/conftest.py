@@ -28,8 +28,37 @@ def browser(monkeypatch_module):
     monkeypatch_module.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser.console_errors = []
+        new_context = browser.new_context
+
+        def watched_context(**options):
+            """Every page of every context reports its console errors and uncaught exceptions."""
+            context = new_context(**options)
+            context.on(
+                "console",
+                lambda m: m.type == "error" and browser.console_errors.append(f"{m.text} ({m.location['url']})"),
+            )
+            context.on("weberror", lambda e: browser.console_errors.append(str(e.error)))
+            return context
+
+        browser.new_context = watched_context
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test fails on any console error (htmx logs a fragment with no target as one), except those it
+    expects with `@pytest.mark.console_allows("text")`. Checked as the test ends, before its servers stop."""
+    browser = item.funcargs.get("browser")
+    if browser is not None:
+        browser.console_errors.clear()
+    result = yield
+    if browser is not None:
+        allowed = [mark.args[0] for mark in item.iter_markers("console_allows")]
+        errors = [e for e in browser.console_errors if not any(text in e for text in allowed)]
+        assert errors == [], f"console errors: {errors}"
+    return result
 
 
 @pytest.fixture(scope="module")
