@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -8,11 +9,27 @@ from django.utils.translation import gettext_lazy
 
 from accounts.forms import UserImportForm
 from accounts.models import ParentLink, User
-from accounts.services import USER_CSV_COLUMNS, users_import_csv
+from accounts.services import USER_CSV_COLUMNS, parent_link_add, users_import_csv
 from attendance_system.csvimport import ImportRejected
+from attendance_system.errors import DomainError
+
+
+class RefusalsAsMessages:
+    """A service's refusal during a save (e.g. a second parent linked by someone else since the form was
+    checked) undoes the whole save and comes back as an error message on the same page, not as a 500."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except DomainError as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ChildLinkInline(admin.TabularInline):
+    """A parent's children. Links are added (through the service, by UserAdmin.save_formset) or deleted,
+    never edited: changing a row's child would bypass the two-parents rule."""
+
     model = ParentLink
     fk_name = "parent"
     extra = 0
@@ -20,9 +37,12 @@ class ChildLinkInline(admin.TabularInline):
     verbose_name = gettext_lazy("child")
     verbose_name_plural = gettext_lazy("children (for parents)")
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
     ordering = ["last_name", "first_name"]
     list_display = ["email", "first_name", "last_name", "role", "student_number", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -47,6 +67,15 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     change_list_template = "admin/accounts/user/change_list.html"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ParentLink:
+            return super().save_formset(request, form, formset, change)
+        # Only new links come back: existing ones are read-only (ChildLinkInline).
+        for link in formset.save(commit=False):
+            parent_link_add(parent=link.parent, child=link.child)
+        for link in formset.deleted_objects:
+            link.delete()
 
     def get_urls(self):
         return [
@@ -79,7 +108,16 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(ParentLink)
-class ParentLinkAdmin(admin.ModelAdmin):
+class ParentLinkAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    """Links are added through the service (under its lock on the child) or deleted, never edited."""
+
     list_display = ["parent", "child"]
     search_fields = ["parent__email", "parent__last_name", "child__email", "child__last_name"]
     autocomplete_fields = ["parent", "child"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The admin logs and redirects to the saved row: give the form's instance its primary key.
+        obj.pk = parent_link_add(parent=obj.parent, child=obj.child).pk

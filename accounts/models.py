@@ -86,6 +86,9 @@ class User(AbstractUser):
         self.email = self.email.lower()
         if self.student_number == "":
             self.student_number = None
+        # The constraint student_number_only_for_students guards the table; this says it to a person.
+        if self.student_number and self.role != Role.STUDENT:
+            raise ValidationError({"student_number": _("Only students have a student number.")})
 
     @property
     def is_admin(self):

@@ -1,5 +1,6 @@
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from itertools import zip_longest
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -53,36 +54,46 @@ def parent_link_add(*, parent, child):
     return link
 
 
-def _user_from_row(cells, header, seen_emails, seen_numbers):
-    row = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-    email = row["email"].lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise DomainError(_("“%(email)s” is not a valid email address.") % {"email": row["email"]})
-    if email in seen_emails or User.objects.filter(email__iexact=email).exists():
-        raise DomainError(_("a user with the email %(email)s already exists.") % {"email": email})
-    if row["role"] not in Role.values:
-        raise DomainError(
-            _("unknown role “%(role)s”; use one of %(roles)s.") % {"role": row["role"], "roles": ", ".join(Role.values)}
-        )
-    if not row["first_name"] or not row["last_name"]:
-        raise DomainError(_("first and last name are required."))
-    number = row["student_number"] or None
-    if row["role"] == Role.STUDENT:
-        if not number:
-            raise DomainError(_("a student needs a student number."))
-        if number in seen_numbers or User.objects.filter(student_number=number).exists():
-            raise DomainError(_("the student number %(number)s is already taken.") % {"number": number})
-    elif number:
-        raise DomainError(_("only students have a student number."))
-    seen_emails.add(email)
-    if number:
-        seen_numbers.add(number)
-    user = User(
-        email=email, first_name=row["first_name"], last_name=row["last_name"], role=row["role"], student_number=number
+def _import_errors(user):
+    """What an imported account needs beyond the model's own rules: a name, and a number for a student."""
+    errors = {
+        name: [User._meta.get_field(name).error_messages["blank"]]
+        for name in ("first_name", "last_name")
+        if not getattr(user, name)
+    }
+    if user.role == Role.STUDENT and not user.student_number:
+        errors["student_number"] = [_("A student needs a student number.")]
+    return errors
+
+
+def _readable(errors):
+    """Every problem of a line, each after the name of its CSV column, in the file's column order."""
+    order = {column: index for index, column in enumerate(USER_CSV_COLUMNS)}
+    lines = sorted(errors.items(), key=lambda item: order.get(item[0], len(order)))
+    return " ".join(
+        " ".join(map(str, messages)) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(map(str, messages))}"
+        for field, messages in lines
     )
+
+
+def _user_create_from_row(cells):
+    """Create the user of one CSV line (its cells in USER_CSV_COLUMNS order, trailing empty ones perhaps left
+    out), or raise DomainError with everything wrong with it.
+
+    Saved at once, so that a later line repeating its email or student number fails the model's own unique
+    check; users_import_csv rolls the whole file back if any line fails.
+    """
+    user = User(**dict(zip_longest(USER_CSV_COLUMNS, cells, fillvalue="")))
     user.set_unusable_password()
+    errors = _import_errors(user)
+    try:
+        user.full_clean()
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise DomainError(_readable(errors))
+    user.save()
     return user
 
 
@@ -101,15 +112,15 @@ def users_import_csv(*, upload=None, text=None):
         raise ImportRejected(
             [LineError(header_line, _("the header must be: %(columns)s.") % {"columns": ",".join(USER_CSV_COLUMNS)})]
         )
-    users, errors, seen_emails, seen_numbers = [], [], set(), set()
+    users, errors = [], []
     for number, cells in rows[1:]:
         if len(cells) > len(header):
             errors.append(LineError(number, _("too many columns.")))
             continue
         try:
-            users.append(_user_from_row(cells, header, seen_emails, seen_numbers))
+            users.append(_user_create_from_row(cells))
         except DomainError as error:
             errors.append(LineError(number, error.message))
     if errors:
         raise ImportRejected(errors)
-    return User.objects.bulk_create(users)
+    return users

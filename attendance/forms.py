@@ -1,6 +1,8 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from attendance import uploads
 from attendance.models import CODE_LENGTH, Reason, Status
 from attendance.services import ROLL_CALL_STATUSES
 
@@ -88,7 +90,7 @@ class JustificationForm(forms.Form):
     document = forms.FileField(
         label=_("Document (optional)"),
         required=False,
-        help_text=_("A PDF, JPEG or PNG of at most 5 MB, such as a medical certificate."),
+        help_text=lazy(uploads.document_help_text, str)(),
     )
 
     def __init__(self, *args, sessions, **kwargs):

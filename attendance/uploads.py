@@ -1,27 +1,37 @@
 """Justification documents are checked by what they contain, never by their name alone."""
 
-import warnings
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from attendance_system.errors import DomainError
 
-MAX_BYTES = 5 * 1024 * 1024
-ACCEPTED = gettext_lazy("Accepted: a PDF, JPEG or PNG document of at most 5 MB.")
 EXTENSIONS = {"application/pdf": {".pdf"}, "image/png": {".png"}, "image/jpeg": {".jpg", ".jpeg"}}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 
 
+def size_limit():
+    """The largest document accepted (UPLOAD_MAX_BYTES), as people read it: "5.0 MB"."""
+    return filesizeformat(settings.UPLOAD_MAX_BYTES)
+
+
+def accepted():
+    return _("Accepted: a PDF, JPEG or PNG document of at most %(size)s.") % {"size": size_limit()}
+
+
+def document_help_text():
+    return _("A PDF, JPEG or PNG of at most %(size)s, such as a medical certificate.") % {"size": size_limit()}
+
+
 def _refuse(message):
-    raise DomainError(f"{message} {ACCEPTED}")
+    raise DomainError(f"{message} {accepted()}")
 
 
 def _check_pdf(upload):
@@ -34,19 +44,21 @@ def _check_pdf(upload):
 
 
 def _check_image(upload, expected_format):
-    # Image.MAX_IMAGE_PIXELS bounds what Pillow will decode; past it, warnings become errors here.
-    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format != expected_format:
-                    _refuse(_("This file is not a valid image."))
-                image.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        with Image.open(upload) as image:
+            if image.format != expected_format:
+                _refuse(_("This file is not a valid image."))
+            # Image.open has read only the header: a decompression bomb is refused before a pixel is decoded,
+            # and Pillow's process-wide Image.MAX_IMAGE_PIXELS is left alone.
+            width, height = image.size
+            if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
+                _refuse(_("This image is too large in pixels."))
+            image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+    except Image.DecompressionBombError:
+        # Pillow's own cap, when it is below UPLOAD_MAX_IMAGE_PIXELS, refuses at open.
         _refuse(_("This image is too large in pixels."))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         _refuse(_("This file is not a valid image."))
@@ -59,8 +71,8 @@ def check_document(upload):
         _refuse(_("The file name is not acceptable."))
     if not upload.size:
         _refuse(_("The file is empty."))
-    if upload.size > MAX_BYTES:
-        _refuse(_("The file is larger than 5 MB."))
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        _refuse(_("The file is larger than %(size)s.") % {"size": size_limit()})
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

@@ -45,9 +45,9 @@ def shift(day, view, steps):
     return date(day.year + month // 12, month % 12 + 1, 1)
 
 
-@transaction.atomic
-def feed_for(user):
-    return CalendarFeed.objects.get_or_create(user=user)[0]
+def feed_of(user):
+    """The user's feed, or None: one is made only when asked for (feed_regenerate), never by viewing a page."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 @transaction.atomic

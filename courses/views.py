@@ -240,7 +240,8 @@ def calendar_view(request):
     sessions = selectors.calendar_sessions(request.user, student=student).filter(
         starts_at__gte=start, starts_at__lt=end
     )
-    feed = calendar.feed_for(request.user)
+    feed = calendar.feed_of(request.user)
+    feed_url = request.build_absolute_uri(reverse("courses:calendar_feed", args=[feed.token])) if feed else None
     context = {
         "view": view,
         "day": day,
@@ -250,7 +251,7 @@ def calendar_view(request):
         "next": calendar.shift(day, view, 1),
         "children": children,
         "student": student,
-        "feed_url": request.build_absolute_uri(reverse("courses:calendar_feed", args=[feed.token])),
+        "feed_url": feed_url,
         "today": timezone.localdate(),
     }
     return render(request, "courses/calendar.html", context)
@@ -268,6 +269,11 @@ def calendar_feed(request, token):
 @login_required
 @require_POST
 def calendar_feed_regenerate(request):
+    """Make the user's calendar address, or a new one in place of the old."""
+    replaced = calendar.feed_of(request.user) is not None
     calendar.feed_regenerate(user=request.user)
-    messages.success(request, _("New calendar address made; the old one no longer works."))
+    if replaced:
+        messages.success(request, _("New calendar address made; the old one no longer works."))
+    else:
+        messages.success(request, _("Calendar address made: add it to your calendar app."))
     return redirect("courses:calendar")

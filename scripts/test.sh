@@ -50,6 +50,23 @@ start_postgres() {
   fi
 }
 
+# tests/test_proxy.py runs the proxy's own configuration (deploy/nginx.conf.template) with Debian's nginx.
+if [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ]; then
+    # Debian starts a newly installed nginx on port 80; the tests run their own, so keep it from starting.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+      apt_install nginx
+      rm -f /usr/sbin/policy-rc.d
+    else
+      apt_install nginx
+    fi
+  elif [ -n "${CI:-}" ]; then
+    echo "The proxy test needs Debian's nginx: sudo apt-get install nginx" >&2
+    exit 1
+  fi
+fi
+
 SKIP_SERVICES=
 start_redis || unavailable "Redis is not reachable on 127.0.0.1:6379"
 [ -n "$SKIP_SERVICES" ] || start_postgres || unavailable "PostgreSQL is not reachable on 127.0.0.1:5432"

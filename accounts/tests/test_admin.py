@@ -1,9 +1,13 @@
+from unittest import mock
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import User
-from accounts.tests.factories import AdminFactory
+from accounts.models import ParentLink, User
+from accounts.services import parent_link_add
+from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +42,113 @@ def test_a_bad_line_is_reported_and_nothing_is_imported(admin_client):
     assert not User.objects.filter(email="ann@s.org").exists()
 
 
-def test_the_admin_cannot_link_a_third_parent(admin_client):
-    from accounts.models import ParentLink
-    from accounts.tests.factories import ParentFactory, StudentFactory
+@pytest.fixture
+def service_spy():
+    with mock.patch("accounts.admin.parent_link_add", wraps=parent_link_add) as spy:
+        yield spy
 
-    child = StudentFactory()
-    ParentFactory(children=[child])
-    ParentFactory(children=[child])
-    third = ParentFactory()
-    response = admin_client.post(reverse("admin:accounts_parentlink_add"), {"parent": third.pk, "child": child.pk})
-    assert "already has two parents linked" in response.text
-    assert ParentLink.objects.filter(child=child).count() == 2
+
+@pytest.fixture
+def linked_meanwhile(monkeypatch):
+    """Another administrator links a parent to the same child after this page's form was checked and before
+    it is saved: only the service, under its lock, can see it."""
+
+    def late(*, parent, child):
+        ParentLink.objects.create(parent=ParentFactory(), child=child)
+        return parent_link_add(parent=parent, child=child)
+
+    monkeypatch.setattr("accounts.admin.parent_link_add", late)
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def parent_page_data(parent, *, first_name, children):
+    """The parent's change page as posted, with one new child row per child."""
+    joined = timezone.localtime(parent.date_joined)
+    data = {
+        "email": parent.email,
+        "first_name": first_name,
+        "last_name": parent.last_name,
+        "role": parent.role,
+        "is_active": "on",
+        "date_joined_0": joined.date().isoformat(),
+        "date_joined_1": joined.time().isoformat(timespec="seconds"),
+        "child_links-TOTAL_FORMS": str(len(children)),
+        "child_links-INITIAL_FORMS": "0",
+        "child_links-MIN_NUM_FORMS": "0",
+        "child_links-MAX_NUM_FORMS": "1000",
+    }
+    for number, child in enumerate(children):
+        data[f"child_links-{number}-child"] = child.pk
+    return data
+
+
+class TestParentLinkAdmin:
+    def test_a_link_is_added_through_the_service(self, admin_client, service_spy):
+        parent, child = ParentFactory(), StudentFactory()
+        response = admin_client.post(reverse("admin:accounts_parentlink_add"), {"parent": parent.pk, "child": child.pk})
+        assert response.status_code == 302
+        service_spy.assert_called_once_with(parent=parent, child=child)
+        assert list(parent.children.all()) == [child]
+
+    def test_the_form_refuses_a_third_parent(self, admin_client):
+        child = StudentFactory()
+        ParentFactory(children=[child])
+        ParentFactory(children=[child])
+        third = ParentFactory()
+        response = admin_client.post(reverse("admin:accounts_parentlink_add"), {"parent": third.pk, "child": child.pk})
+        assert "already has two parents linked" in response.text
+        assert ParentLink.objects.filter(child=child).count() == 2
+
+    def test_a_parent_linked_meanwhile_is_refused_with_a_message(self, admin_client, linked_meanwhile):
+        child = StudentFactory()
+        ParentFactory(children=[child])
+        third = ParentFactory()
+        url = reverse("admin:accounts_parentlink_add")
+        response = admin_client.post(url, {"parent": third.pk, "child": child.pk}, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain == [(url, 302)]
+        assert any("already has two parents linked" in message for message in messages_of(response))
+        assert not ParentLink.objects.filter(parent=third).exists()
+
+    def test_a_link_cannot_be_edited_only_deleted(self, admin_client):
+        child, other = StudentFactory(), StudentFactory()
+        parent = ParentFactory(children=[child])
+        link = ParentLink.objects.get(parent=parent)
+        change = reverse("admin:accounts_parentlink_change", args=[link.pk])
+        assert admin_client.post(change, {"parent": parent.pk, "child": other.pk}).status_code == 403
+        admin_client.post(reverse("admin:accounts_parentlink_delete", args=[link.pk]), {"post": "yes"})
+        assert not ParentLink.objects.exists()
+
+
+class TestChildrenOnTheParentsPage:
+    def test_a_child_added_there_is_linked_through_the_service(self, admin_client, service_spy):
+        parent, child = ParentFactory(), StudentFactory()
+        url = reverse("admin:accounts_user_change", args=[parent.pk])
+        response = admin_client.post(url, parent_page_data(parent, first_name="Paula", children=[child]))
+        assert response.status_code == 302, response.context["errors"]
+        service_spy.assert_called_once_with(parent=parent, child=child)
+        assert list(parent.children.all()) == [child]
+
+    def test_a_parent_linked_meanwhile_undoes_the_save_and_says_why(self, admin_client, linked_meanwhile):
+        child = StudentFactory()
+        ParentFactory(children=[child])
+        parent = ParentFactory(first_name="Pat")
+        url = reverse("admin:accounts_user_change", args=[parent.pk])
+        response = admin_client.post(
+            url, parent_page_data(parent, first_name="Patricia", children=[child]), follow=True
+        )
+        assert response.redirect_chain == [(url, 302)]
+        assert any("already has two parents linked" in message for message in messages_of(response))
+        parent.refresh_from_db()
+        assert parent.first_name == "Pat"
+        assert not parent.children.exists()
+
+    def test_existing_children_are_shown_read_only(self, admin_client):
+        child = StudentFactory()
+        parent = ParentFactory(children=[child])
+        response = admin_client.get(reverse("admin:accounts_user_change", args=[parent.pk]))
+        assert str(child) in response.text
+        assert 'name="child_links-0-child"' not in response.text

@@ -60,13 +60,36 @@ class TestUsersImportCsv:
             users_import_csv(text=text)
         lines = {e.line: e.reason for e in rejected.value.errors}
         assert sorted(lines) == [3, 4, 5, 6, 7, 8]
-        assert "already exists" in lines[3]
-        assert "not a valid email" in lines[4]
-        assert "unknown role" in lines[5]
-        assert "needs a student number" in lines[6]
-        assert "only students" in lines[7]
-        assert "already taken" in lines[8]
+        assert lines[3] == "email: User with this Email address already exists."
+        assert lines[4] == "email: Enter a valid email address."
+        assert lines[5] == "role: Value 'wizard' is not a valid choice."
+        assert lines[6] == "student_number: A student needs a student number."
+        assert lines[7] == "student_number: Only students have a student number."
+        # S1 is free in the database but taken by line 2 of the same file.
+        assert lines[8] == "student_number: User with this Student number already exists."
         assert not User.objects.filter(email="ok@school.org").exists()
+
+    def test_a_line_repeating_an_email_of_the_file_is_refused_whatever_its_case(self):
+        with pytest.raises(ImportRejected) as rejected:
+            users_import_csv(text=HEADER + "ann@school.org,Ann,Lee,teacher,\nANN@school.org,Ann,Lee,parent,\n")
+        assert [str(e) for e in rejected.value.errors] == [
+            "Line 3: email: User with this Email address already exists."
+        ]
+        assert not User.objects.filter(email="ann@school.org").exists()
+
+    def test_every_problem_of_a_line_is_named_with_its_column(self):
+        with pytest.raises(ImportRejected) as rejected:
+            users_import_csv(text=HEADER + f"{'a' * 250}@school.org,,Lee,teacher,T1\n")
+        [error] = rejected.value.errors
+        assert error.reason == (
+            "email: Ensure this value has at most 254 characters (it has 261). "
+            "first_name: This field cannot be blank. "
+            "student_number: Only students have a student number."
+        )
+
+    def test_a_short_line_leaves_the_last_columns_empty(self):
+        [user] = users_import_csv(text=HEADER + "pa@school.org,Pa,Lee,parent\n")
+        assert user.student_number is None
 
     def test_it_refuses_a_wrong_header(self):
         with pytest.raises(ImportRejected, match="header must be"):

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -46,10 +48,34 @@ class TestCalendarPage:
         assert "session-cancelled" in client.get(reverse("courses:calendar"), {"date": day}).text
 
 
+class TestFeedAddress:
+    def test_viewing_the_calendar_writes_nothing_and_offers_to_make_an_address(self, client, cast):
+        client.force_login(cast.student)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("courses:calendar"))
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert writes == []
+        assert not CalendarFeed.objects.exists()
+        assert 'id="feed-create"' in response.text
+        assert 'id="feed-url"' not in response.text
+
+    def test_the_button_makes_the_address_which_the_page_then_shows(self, client, cast):
+        client.force_login(cast.student)
+        response = client.post(reverse("courses:calendar_feed_regenerate"), follow=True)
+        token = CalendarFeed.objects.get(user=cast.student).token
+        assert "Calendar address made" in response.text
+        assert reverse("courses:calendar_feed", args=[token]) in response.text
+        assert 'id="feed-create"' not in response.text
+        # Seen again, the page shows the same address: only the button makes a new one.
+        client.get(reverse("courses:calendar"))
+        assert CalendarFeed.objects.get(user=cast.student).token == token
+
+
 class TestFeed:
     def feed(self, client, user):
         client.force_login(user)
-        client.get(reverse("courses:calendar"))
+        if not CalendarFeed.objects.filter(user=user).exists():
+            client.post(reverse("courses:calendar_feed_regenerate"))
         client.logout()
         token = CalendarFeed.objects.get(user=user).token
         response = client.get(reverse("courses:calendar_feed", args=[token]))
@@ -87,7 +113,8 @@ class TestFeed:
     def test_a_new_address_kills_the_old_one(self, client, cast):
         token, _feed = self.feed(client, cast.teacher)
         client.force_login(cast.teacher)
-        client.post(reverse("courses:calendar_feed_regenerate"))
+        response = client.post(reverse("courses:calendar_feed_regenerate"), follow=True)
+        assert "the old one no longer works" in response.text
         assert client.get(reverse("courses:calendar_feed", args=[token])).status_code == 404
         new = CalendarFeed.objects.get(user=cast.teacher).token
         assert new != token

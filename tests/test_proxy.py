@@ -1,0 +1,206 @@
+"""docker-compose's proxy, deploy/nginx.conf.template, run by nginx in front of two daphne processes sharing
+Redis and the database: a page, a student's check-in and the teacher's live socket all go through it."""
+
+import asyncio
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+from django.test import Client
+from django.utils import timezone
+
+from accounts.tests.factories import StudentFactory, TeacherFactory
+from attendance import services
+from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+from tests.layers import REDIS_URL, require_redis
+from tests.live import ROOT, daphne, free_port
+
+pytestmark = pytest.mark.redis
+
+NGINX = Path("/usr/sbin/nginx")
+TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+# The rest of what the nginx image's own nginx.conf holds, with every path it writes in a directory of the
+# test's, so that nginx runs in the foreground without root.
+MAIN_CONF = """
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    include {dir}/proxy.conf;
+}}
+"""
+
+
+def require_nginx():
+    if not NGINX.exists():
+        message = f"nginx is not installed ({NGINX}, Debian's package nginx)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def proxy_conf(**values):
+    """The template with its ${...} placeholders filled, as the nginx image does; every one must be given."""
+    template = TEMPLATE.read_text()
+    assert set(PLACEHOLDER.findall(template)) == set(values)
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def _unprivileged(directory):
+    """Popen arguments that run nginx as nobody when the tests run as root: a proxy needs no privilege here."""
+    if os.geteuid() != 0:
+        return {}
+    nobody = pwd.getpwnam("nobody")
+    shutil.chown(directory, nobody.pw_uid, nobody.pw_gid)
+    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
+
+
+def _wait_for(port, process, log, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited with {process.returncode}: {log.read_text()}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.1)
+        else:
+            return
+    raise RuntimeError(f"nginx did not answer on port {port} within {timeout} s")
+
+
+@contextmanager
+def nginx(*upstreams):
+    """nginx in the foreground with the repository's configuration, in front of two upstream servers."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="nginx-") as directory:
+        first, second = (upstream.removeprefix("http://") for upstream in upstreams)
+        Path(directory, "proxy.conf").write_text(
+            proxy_conf(PROXY_LISTEN=f"127.0.0.1:{port}", DAPHNE_1=first, DAPHNE_2=second)
+        )
+        Path(directory, "nginx.conf").write_text(MAIN_CONF.format(dir=directory))
+        log = Path(directory, "error.log")
+        process = subprocess.Popen(
+            [NGINX, "-p", directory, "-c", f"{directory}/nginx.conf", "-e", log],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            **_unprivileged(directory),
+        )
+        try:
+            _wait_for(port, process, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def session_cookie(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+@pytest.fixture
+def scene(transactional_db):
+    """An open session of a course with a teacher and an enrolled student, logged in."""
+    require_redis()
+    teacher, student = TeacherFactory(), StudentFactory()
+    course = CourseFactory(teachers=[teacher])
+    EnrollmentFactory(course=course, student=student)
+    now = timezone.now()
+    session = ClassSessionFactory(course=course, starts_at=now, ends_at=now + timedelta(hours=1))
+    return {
+        "session": session,
+        "code": services.session_open(session=session, by=teacher).code,
+        "teacher_cookie": session_cookie(teacher),
+        "student_cookie": session_cookie(student),
+    }
+
+
+@pytest.fixture
+def proxy(scene):
+    require_nginx()
+    with daphne(REDIS_URL=REDIS_URL) as first, daphne(REDIS_URL=REDIS_URL) as second, nginx(first, second) as url:
+        yield url
+
+
+@contextmanager
+def header_echo():
+    """An upstream that answers every request with the headers it received, one "name: value" a line."""
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = "".join(f"{name}: {value}\n" for name, value in self.headers.items()).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_template_names_only_the_addresses_and_the_port():
+    assert set(PLACEHOLDER.findall(TEMPLATE.read_text())) == {"PROXY_LISTEN", "DAPHNE_1", "DAPHNE_2"}
+
+
+async def test_pages_check_ins_and_live_sockets_go_through_the_proxy(scene, proxy):
+    ws_url = proxy.replace("http", "ws") + f"/ws/sessions/{scene['session'].pk}/"
+    teacher = {"Cookie": f"sessionid={scene['teacher_cookie']}", "Origin": proxy}
+    async with (
+        websockets.connect(ws_url, additional_headers=teacher) as socket,
+        # A browser's Origin header: Django accepts the POST only if the proxy passed the host with its port.
+        httpx.AsyncClient(
+            base_url=proxy, cookies={"sessionid": scene["student_cookie"]}, headers={"Origin": proxy}
+        ) as http,
+    ):
+        page = await http.get("/checkin/")
+        assert page.status_code == 200
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        response = await http.post("/checkin/", data={"code": scene["code"], "csrfmiddlewaretoken": token})
+        assert "Check-in received." in response.text
+        frame = await asyncio.wait_for(socket.recv(decode=True), timeout=5)
+    assert 'hx-swap-oob="afterbegin:#checkins"' in frame
+
+
+def test_the_proxy_passes_the_host_and_sets_the_forwarded_headers_itself():
+    require_nginx()
+    with header_echo() as upstream, nginx(upstream, upstream) as url:
+        response = httpx.get(f"{url}/anything", headers={"X-Forwarded-For": "203.0.113.9"})
+    received = dict(line.split(": ", 1) for line in response.text.splitlines())
+    assert received["Host"] == url.removeprefix("http://")
+    # What the client claimed is dropped, or one header would dodge the per-address check-in limit.
+    assert received["X-Forwarded-For"] == "127.0.0.1"
+    assert received["X-Forwarded-Proto"] == "http"
