@@ -41,11 +41,14 @@ The last line printed is JSON:
   script, which shares the cores.
 - `peak_rss_mb`: the most resident memory (VmHWM) any app daphne process held over both runs;
   `floor_peak_rss_mb` the same for the floor's processes.
+- `load_average_at_start`: the machine's 1-minute load average when the script starts; well above 0 means
+  other work shares the cores and the figures are lower and noisier than the code deserves.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import resource
 import shutil
 import sys
@@ -104,6 +107,8 @@ def main():
     if not 1 <= args.classes <= args.students:
         parser.error("--classes must be between 1 and --students")
     since = time.perf_counter()
+    # The cores are shared: other work running at the start makes every figure lower and noisier.
+    load_at_start = round(os.getloadavg()[0], 2)
     file_limit = raise_file_limit()
     scene.ENV["REDIS_CHANNEL_LAYER"] = args.layer
     static_root, log_dir = tempfile.mkdtemp(prefix="bench-static-"), tempfile.mkdtemp(prefix="bench-logs-")
@@ -114,6 +119,7 @@ def main():
     note(f"scene built: {args.students} students in {args.classes} classes (open files limit {file_limit})", since)
 
     summary = {"layer": args.layer, "students": args.students, "seconds": args.seconds, "classes": args.classes}
+    summary["load_average_at_start"] = load_at_start
     with daphnes(APP, env, log_dir) as servers:
         results, seen, validation, sockets, opening_s = asyncio.run(paced_run(classes, servers.ports, args.seconds))
         note(f"paced run done (personal sockets opened in {opening_s} s)", since)
