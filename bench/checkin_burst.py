@@ -37,8 +37,8 @@ The last line printed is JSON:
   `saturated_submit_p99_ms`, `saturated_push_p99_ms`, `saturated_lost`, `saturated_errors` as above);
   `floor_saturated_per_s` and `floor_*` the same for the floor; `saturated_ratio` the first over the second
   (DESIGN asks for at least 0.5). `saturated_server_cpu_ms`: CPU time the two daphne processes spent per
-  check-in during those rounds (`floor_server_cpu_ms` for the floor's); `*_generator_cpu_ms` the same for this
-  script, which shares the cores.
+  check-in during those rounds (`floor_server_cpu_ms` for the floor's); `*_database_cpu_ms` the same for their
+  PostgreSQL backends; `*_generator_cpu_ms` for this script, which shares the cores.
 - `peak_rss_mb`: the most resident memory (VmHWM) any app daphne process held over both runs;
   `floor_peak_rss_mb` the same for the floor's processes.
 - `load_average_at_start`: the machine's 1-minute load average when the script starts; well above 0 means
@@ -156,6 +156,7 @@ def main():
             saturated_errors=sum(saturated["errors"].values()),
             saturated_rounds=saturated["rounds"],
             saturated_server_cpu_ms=saturated["server_cpu_ms"],
+            saturated_database_cpu_ms=saturated["database_cpu_ms"],
             saturated_generator_cpu_ms=saturated["generator_cpu_ms"],
             concurrency=args.concurrency,
         )
@@ -176,6 +177,7 @@ def main():
             floor_errors=sum(floor["errors"].values()),
             floor_rounds=floor["rounds"],
             floor_server_cpu_ms=floor["server_cpu_ms"],
+            floor_database_cpu_ms=floor["database_cpu_ms"],
             floor_generator_cpu_ms=floor["generator_cpu_ms"],
             floor_peak_rss_mb=max(floor_servers.peaks, default=None),
         )

@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 import websockets
 
 from bench.http_client import ERRORS, Client
+from bench.scene import DATABASE
+from bench.servers import database_cpu_seconds
 
 SUBMIT_TIMEOUT = 30  # s, as a phone's browser might wait
 SOCKET_OPEN_TIMEOUT = 10  # s
@@ -245,20 +247,24 @@ def saturate(fresh_classes, stored, servers, concurrency):
     """Rounds of all the students as fast as the servers take them, `concurrency` in flight, each round on fresh
     sessions from `fresh_classes()`, until SATURATION_SECONDS have passed: one round of a slow server is enough,
     a fast one gets several, so that neither figure is mostly ramp-up. `stored(classes)` reads the database."""
-    rounds, started = [], time.perf_counter()
-    server_cpu, own_cpu = servers.cpu_seconds(), time.process_time()
+    rounds, started, server_cpu, own_cpu, database_cpu = [], time.perf_counter(), 0.0, 0.0, 0.0
     while not rounds or time.perf_counter() - started < SATURATION_SECONDS:
         classes = fresh_classes()
+        # CPU counted only while the round runs: opening sessions through the app in this process is not load.
+        server_cpu, own_cpu = server_cpu - servers.cpu_seconds(), own_cpu - time.process_time()
+        backends = database_cpu_seconds(DATABASE)
         results, seen = asyncio.run(_saturation_round(classes, servers.ports, concurrency))
+        server_cpu, own_cpu = server_cpu + servers.cpu_seconds(), own_cpu + time.process_time()
+        database_cpu += sum(used - backends.get(pid, 0) for pid, used in database_cpu_seconds(DATABASE).items())
         rounds.append((results, seen, stored(classes)))
-    server_cpu, own_cpu = servers.cpu_seconds() - server_cpu, time.process_time() - own_cpu
     figures = burst_figures(rounds)
     successes = sum(1 for results, _seen, _stored in rounds for r in results if r["ok"]) or 1
     return {
         **figures,
         "rounds": len(rounds),
-        # CPU time per check-in of the two server processes together, and of this load generator.
+        # CPU time per check-in of the two server processes together, their PostgreSQL backends, this generator.
         "server_cpu_ms": round(server_cpu * 1000 / successes, 2),
+        "database_cpu_ms": round(database_cpu * 1000 / successes, 2),
         "generator_cpu_ms": round(own_cpu * 1000 / successes, 2),
     }
 

@@ -17,7 +17,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-DATABASE_URL = f"{PG}/attendance_bench"
+DATABASE = "attendance_bench"
+DATABASE_URL = f"{PG}/{DATABASE}"
 ENV = {
     **os.environ,
     "DATABASE_URL": DATABASE_URL,

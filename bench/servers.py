@@ -53,6 +53,27 @@ def peak_rss_mb(pid):
     return None
 
 
+def _cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, fields 14-15 of proc(5)
+
+
+def database_cpu_seconds(database):
+    """CPU time used so far by each PostgreSQL backend connected to `database`, by pid.
+
+    Backends name their database in their command line ("postgres: postgres attendance_bench 127.0.0.1(...)").
+    """
+    used = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f" {database} ".encode() in (entry / "cmdline").read_bytes():
+                used[int(entry.name)] = _cpu_seconds(entry.name)
+        except OSError:
+            continue  # gone meanwhile
+    return used
+
+
 @dataclass
 class Servers:
     ports: list
@@ -61,12 +82,7 @@ class Servers:
 
     def cpu_seconds(self):
         """User and system CPU time the processes have used so far."""
-        ticks = 0
-        for pid in self.pids:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc(5)
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_seconds(pid) for pid in self.pids)
 
 
 @contextmanager
