@@ -17,7 +17,8 @@ app (students and teachers' sockets take them in turn, so pushes cross between t
    the servers take them, `--concurrency` requests in flight; personal sockets closed, teachers' sockets open.
    Rounds (each on fresh sessions) follow until 5 s have passed, so a fast server is not timed on ramp-up alone.
 3. Floor. Two daphne processes serving `bench/floor.py` (one INSERT and one Redis PUBLISH per check-in, no
-   Django) take the same saturation run from the same load generator.
+   Django), started beside the app's, take the same saturation rounds from the same load generator: half of them
+   just before the app's rounds and half just after, so that both meet the same other work on the shared cores.
 
 The generator runs on the same cores as the servers, so it is kept cheap: its own small HTTP client
 (`bench/http_client.py`, about 0.2 ms of CPU a request) rather than httpx, whose pool cost ~6 ms a request at
@@ -54,6 +55,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the app, and the bench as `bench.*`
@@ -94,6 +96,23 @@ def report_errors(name, errors):
         print(f"{name}: {count} x {error}")
 
 
+def saturation_summary(saturation, prefix, rate_key):
+    """The JSON fields of one saturation, its rate named `rate_key` and the rest `<prefix>_...`."""
+    figures = saturation.figures()
+    report_errors(f"{prefix} submit", figures["errors"])
+    return {
+        rate_key: figures["per_s"],
+        f"{prefix}_submit_p99_ms": figures["submit_p99_ms"],
+        f"{prefix}_push_p99_ms": figures["push_p99_ms"],
+        f"{prefix}_lost": figures["lost"],
+        f"{prefix}_errors": sum(figures["errors"].values()),
+        f"{prefix}_rounds": figures["rounds"],
+        f"{prefix}_server_cpu_ms": figures["server_cpu_ms"],
+        f"{prefix}_database_cpu_ms": figures["database_cpu_ms"],
+        f"{prefix}_generator_cpu_ms": figures["generator_cpu_ms"],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=300)
@@ -108,7 +127,8 @@ def main():
         parser.error("--classes must be between 1 and --students")
     since = time.perf_counter()
     # The cores are shared: other work running at the start makes every figure lower and noisier.
-    load_at_start = round(os.getloadavg()[0], 2)
+    summary = {"layer": args.layer, "students": args.students, "seconds": args.seconds, "classes": args.classes}
+    summary["load_average_at_start"] = round(os.getloadavg()[0], 2)
     file_limit = raise_file_limit()
     scene.ENV["REDIS_CHANNEL_LAYER"] = args.layer
     static_root, log_dir = tempfile.mkdtemp(prefix="bench-static-"), tempfile.mkdtemp(prefix="bench-logs-")
@@ -118,16 +138,28 @@ def main():
     env = {**scene.ENV, "STATIC_ROOT": static_root}
     note(f"scene built: {args.students} students in {args.classes} classes (open files limit {file_limit})", since)
 
-    summary = {"layer": args.layer, "students": args.students, "seconds": args.seconds, "classes": args.classes}
-    summary["load_average_at_start"] = load_at_start
-    with daphnes(APP, env, log_dir) as servers:
+    with ExitStack() as stack:
+        servers = stack.enter_context(daphnes(APP, env, log_dir))
+        if not args.skip_floor:
+            floor_env = {**env, "FLOOR_DATABASE_URL": scene.DATABASE_URL}
+            floor_servers = stack.enter_context(daphnes(FLOOR, floor_env, log_dir))
+            floor = load.Saturation(
+                scene.floor_sessions(classes), scene.floor_stored_numbers, floor_servers, args.concurrency
+            )
         results, seen, validation, sockets, opening_s = asyncio.run(paced_run(classes, servers.ports, args.seconds))
         note(f"paced run done (personal sockets opened in {opening_s} s)", since)
+        # The floor's rounds bracket the app's, so that both meet the same other work on the shared cores.
+        if not args.skip_floor:
+            floor.run(load.SATURATION_SECONDS / 2)
         if not args.skip_saturation:
-            saturated = load.saturate(
+            saturated = load.Saturation(
                 lambda: scene.open_sessions(classes), scene.stored_numbers, servers, args.concurrency
             )
-            note(f"saturation run done ({saturated['rounds']} rounds)", since)
+            saturated.run(load.SATURATION_SECONDS)
+        if not args.skip_floor:
+            floor.run(load.SATURATION_SECONDS / 2)
+        note("saturation runs done", since)
+
     paced = load.burst_figures([(results, seen, scene.stored_numbers(classes))])
     socket_errors = sum(sockets.failed.values())
     summary.update(
@@ -140,6 +172,7 @@ def main():
             "throughput_per_s": paced["per_s"],
             **{key: value for key, value in validation.items() if key != "validate_all_errors"},
             "peak_rss_mb": max(servers.peaks, default=None),
+            "concurrency": args.concurrency,
         }
     )
     report_errors("submit", paced["errors"])
@@ -147,42 +180,12 @@ def main():
     report_errors("personal socket dropped", sockets.dropped)
     report_errors("validate all", validation["validate_all_errors"])
     if not args.skip_saturation:
-        report_errors("saturated submit", saturated["errors"])
-        summary.update(
-            saturated_per_s=saturated["per_s"],
-            saturated_submit_p99_ms=saturated["submit_p99_ms"],
-            saturated_push_p99_ms=saturated["push_p99_ms"],
-            saturated_lost=saturated["lost"],
-            saturated_errors=sum(saturated["errors"].values()),
-            saturated_rounds=saturated["rounds"],
-            saturated_server_cpu_ms=saturated["server_cpu_ms"],
-            saturated_database_cpu_ms=saturated["database_cpu_ms"],
-            saturated_generator_cpu_ms=saturated["generator_cpu_ms"],
-            concurrency=args.concurrency,
-        )
-
+        summary.update(saturation_summary(saturated, "saturated", "saturated_per_s"))
     if not args.skip_floor:
-        floor_env = {**env, "FLOOR_DATABASE_URL": scene.DATABASE_URL}
-        with daphnes(FLOOR, floor_env, log_dir) as floor_servers:
-            floor = load.saturate(
-                scene.floor_sessions(classes), scene.floor_stored_numbers, floor_servers, args.concurrency
-            )
-        note(f"floor run done ({floor['rounds']} rounds)", since)
-        report_errors("floor submit", floor["errors"])
-        summary.update(
-            floor_saturated_per_s=floor["per_s"],
-            floor_submit_p99_ms=floor["submit_p99_ms"],
-            floor_push_p99_ms=floor["push_p99_ms"],
-            floor_lost=floor["lost"],
-            floor_errors=sum(floor["errors"].values()),
-            floor_rounds=floor["rounds"],
-            floor_server_cpu_ms=floor["server_cpu_ms"],
-            floor_database_cpu_ms=floor["database_cpu_ms"],
-            floor_generator_cpu_ms=floor["generator_cpu_ms"],
-            floor_peak_rss_mb=max(floor_servers.peaks, default=None),
-        )
-        if summary.get("saturated_per_s") and floor["per_s"]:
-            summary["saturated_ratio"] = round(summary["saturated_per_s"] / floor["per_s"], 2)
+        summary.update(saturation_summary(floor, "floor", "floor_saturated_per_s"))
+        summary["floor_peak_rss_mb"] = max(floor_servers.peaks, default=None)
+        if summary.get("saturated_per_s") and summary["floor_saturated_per_s"]:
+            summary["saturated_ratio"] = round(summary["saturated_per_s"] / summary["floor_saturated_per_s"], 2)
     shutil.rmtree(static_root, ignore_errors=True)
     print(json.dumps(summary))
 

@@ -243,30 +243,44 @@ async def _saturation_round(classes, ports, concurrency):
     return results, seen
 
 
-def saturate(fresh_classes, stored, servers, concurrency):
+class Saturation:
     """Rounds of all the students as fast as the servers take them, `concurrency` in flight, each round on fresh
-    sessions from `fresh_classes()`, until SATURATION_SECONDS have passed: one round of a slow server is enough,
-    a fast one gets several, so that neither figure is mostly ramp-up. `stored(classes)` reads the database."""
-    rounds, started, server_cpu, own_cpu, database_cpu = [], time.perf_counter(), 0.0, 0.0, 0.0
-    while not rounds or time.perf_counter() - started < SATURATION_SECONDS:
-        classes = fresh_classes()
-        # CPU counted only while the round runs: opening sessions through the app in this process is not load.
-        server_cpu, own_cpu = server_cpu - servers.cpu_seconds(), own_cpu - time.process_time()
-        backends = database_cpu_seconds(DATABASE)
-        results, seen = asyncio.run(_saturation_round(classes, servers.ports, concurrency))
-        server_cpu, own_cpu = server_cpu + servers.cpu_seconds(), own_cpu + time.process_time()
-        database_cpu += sum(used - backends.get(pid, 0) for pid, used in database_cpu_seconds(DATABASE).items())
-        rounds.append((results, seen, stored(classes)))
-    figures = burst_figures(rounds)
-    successes = sum(1 for results, _seen, _stored in rounds for r in results if r["ok"]) or 1
-    return {
-        **figures,
-        "rounds": len(rounds),
-        # CPU time per check-in of the two server processes together, their PostgreSQL backends, this generator.
-        "server_cpu_ms": round(server_cpu * 1000 / successes, 2),
-        "database_cpu_ms": round(database_cpu * 1000 / successes, 2),
-        "generator_cpu_ms": round(own_cpu * 1000 / successes, 2),
-    }
+    sessions from `fresh_classes()`; `stored(classes)` reads what reached the database.
+
+    `run(seconds)` adds rounds until `seconds` have passed (at least one): one round of a slow server may be
+    enough, a fast one gets several, so that neither figure is mostly ramp-up.
+    """
+
+    def __init__(self, fresh_classes, stored, servers, concurrency):
+        self.fresh_classes, self.stored, self.servers, self.concurrency = fresh_classes, stored, servers, concurrency
+        self.rounds = []
+        self.server_cpu = self.database_cpu = self.own_cpu = 0.0
+
+    def run(self, seconds):
+        started, count = time.perf_counter(), len(self.rounds)
+        while len(self.rounds) == count or time.perf_counter() - started < seconds:
+            classes = self.fresh_classes()
+            # CPU counted only while the round runs: opening sessions through the app in this process is not load.
+            server_cpu, own_cpu = self.servers.cpu_seconds(), time.process_time()
+            backends = database_cpu_seconds(DATABASE)
+            results, seen = asyncio.run(_saturation_round(classes, self.servers.ports, self.concurrency))
+            self.server_cpu += self.servers.cpu_seconds() - server_cpu
+            self.own_cpu += time.process_time() - own_cpu
+            self.database_cpu += sum(
+                used - backends.get(pid, 0) for pid, used in database_cpu_seconds(DATABASE).items()
+            )
+            self.rounds.append((results, seen, self.stored(classes)))
+
+    def figures(self):
+        successes = sum(1 for results, _seen, _stored in self.rounds for r in results if r["ok"]) or 1
+        return {
+            **burst_figures(self.rounds),
+            "rounds": len(self.rounds),
+            # CPU time per check-in of the two server processes together, their PostgreSQL backends, this generator.
+            "server_cpu_ms": round(self.server_cpu * 1000 / successes, 2),
+            "database_cpu_ms": round(self.database_cpu * 1000 / successes, 2),
+            "generator_cpu_ms": round(self.own_cpu * 1000 / successes, 2),
+        }
 
 
 async def _press_validate_all(client, item):
