@@ -148,9 +148,11 @@ class PersonalSockets:
 
 
 def _reason(html):
-    """The field error a refused check-in shows, to tell refusals apart in the report."""
-    match = re.search(r'class="invalid-feedback"[^>]*>\s*(?:<strong>)?([^<]+)', html)
-    return match.group(1).strip() if match else html[:80]
+    """The field error a refused check-in shows, or the page's title (a server error), to tell failures apart."""
+    match = re.search(r'class="invalid-feedback"[^>]*>\s*(?:<strong>)?([^<]+)', html) or re.search(
+        r"<title>([^<]+)", html
+    )
+    return match.group(1).strip() if match else " ".join(html.split())[:80]
 
 
 async def _submit(client, klass, number, cookie, code, delay, gate, results):

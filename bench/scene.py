@@ -16,13 +16,11 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 DATABASE = "attendance_bench"
 DATABASE_URL = f"{PG}/{DATABASE}"
 ENV = {
     **os.environ,
     "DATABASE_URL": DATABASE_URL,
-    "REDIS_URL": REDIS_URL,
     "SECRET_KEY": secrets.token_urlsafe(50),
     "DEBUG": "False",
     "ALLOWED_HOSTS": "127.0.0.1",

@@ -1,4 +1,5 @@
-"""Two daphne processes on free ports, the CPU time they use and how much memory each took at its peak."""
+"""The bench's servers: two daphne processes on free ports (with the CPU time they use and how much memory each
+took at its peak), and a Redis of its own."""
 
 import os
 import socket
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import redis
 
 from bench.scene import ROOT
 
@@ -42,6 +44,36 @@ def _start(application, port, env, log):
             time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"daphne ({application}) on port {port} did not answer within 30 s")
+
+
+@contextmanager
+def private_redis():
+    """A Redis server of the bench's own on a free port, configured as the shared one (no persistence); yields its URL.
+
+    The shared Redis at 6379 also serves the test suite's live tests, which run daphne with the same channel prefix:
+    their groups (`session.1`, `user.3`) would mix with the bench's, and the check-in rate key
+    (`checkin-rate:127.0.0.1`, counted per minute in the cache) would add the bench's thousands of check-ins to theirs.
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(50):
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"redis-server on port {port} did not answer within 5 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def peak_rss_mb(pid):
