@@ -16,14 +16,19 @@ def push_session_rows(session, *, created=(), changed=()):
     row is added at the top of every open table (the newest first, as the page lists them), a changed one
     replaces itself.
 
-    Separate messages: browsers parse table rows only where the fragment starts as a table part.
+    A check-in is one message: its row, then the counters as they are after commit (a fragment that starts
+    with a table part parses with the parts after it as siblings; one that starts otherwise drops them).
+    Changed rows go in a message of their own, before.
     """
     group = session_group(session.pk)
-    if created:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}))
     if changed:
         push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": changed, "new": False}))
-    push(group, lambda: render_to_string(f"{LIVE}#counters", counters_context(session)))
+
+    def created_and_counters():
+        rows = render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}) if created else ""
+        return rows.strip() + render_to_string(f"{LIVE}#counters", counters_context(session))
+
+    push(group, created_and_counters)
 
 
 def counters_context(session, *, oob=True):

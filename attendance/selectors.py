@@ -1,12 +1,13 @@
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import Role
 from accounts.selectors import children_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
-from courses.models import Enrollment, SessionState
+from courses.models import ClassSession, Enrollment, SessionState
 from courses.selectors import (
     courses_managed_by,
     open_sessions_of_student,
@@ -100,6 +101,28 @@ def statuses_of_student(student, sessions):
     )
 
 
+def live_codes_of_student(student, *, now, marker=""):
+    """The live codes of the student's open sessions, sessions and courses loaded, each annotated with what the
+    check-in needs to know: `locked` (code entry locked for the student), `record_status` (their record's, or
+    None) and `shared_browser` (another student checked in from this browser). One query."""
+    session = OuterRef("session")
+    theirs = AttendanceRecord.objects.filter(session=session, student=student)
+    same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker).exclude(student=student)
+    return (
+        AttendanceCode.objects.filter(
+            ended_at__isnull=True,
+            expires_at__gt=now,
+            session__in=open_sessions_of_student(student).filter(ends_at__gt=now).values("pk"),
+        )
+        .select_related("session__course")
+        .annotate(
+            locked=Exists(locked_lockouts(CodeLockout.objects.filter(session=session, student=student))),
+            record_status=Subquery(theirs.values("status")[:1]),
+            shared_browser=Exists(same_browser) if marker else Value(False),
+        )
+    )
+
+
 def checkin_card(student):
     """What a student's check-in card shows: their open sessions, each with their `record` (or None) and
     whether code entry is `locked` for it; `box` when one still waits for a code, `locked` when all that wait
@@ -141,18 +164,15 @@ def records_for_live(session):
     )
 
 
+COUNTERS = ["enrolled", "checked_in", "validated", "pending", "absent", "recorded"]
+
+
 def counters(session):
     """A session's students: enrolled, checked in, validated, pending, absent (marked so) and not checked in
-    (no record yet: closing marks them absent), in two queries."""
-    enrolled = students_of(session.course).count()
-    counts = AttendanceRecord.objects.filter(session=session).aggregate(
-        checked_in=Count("pk", filter=Q(status__in=[Status.PENDING, Status.PRESENT, Status.LATE])),
-        validated=Count("pk", filter=Q(status__in=[Status.PRESENT, Status.LATE])),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-        absent=Count("pk", filter=Q(status=Status.ABSENT)),
-        recorded=Count("pk"),
-    )
-    return {**counts, "enrolled": enrolled, "not_checked_in": max(enrolled - counts["recorded"], 0)}
+    (no record yet: closing marks them absent), in one query."""
+    counts = with_live_counts(ClassSession.objects.filter(pk=session.pk)).values(*COUNTERS).get()
+    counts["enrolled"] = counts["enrolled"] or 0
+    return {**counts, "not_checked_in": max(counts["enrolled"] - counts["recorded"], 0)}
 
 
 def locked_lockouts(lockouts):
@@ -208,15 +228,23 @@ def sessions_to_justify(student):
 
 
 def with_live_counts(sessions):
-    """Sessions annotated with their enrolled and checked-in counts, in the same query."""
+    """Sessions annotated with the counts of their students (see `counters`), in the same query."""
     enrolled = (
-        Enrollment.objects.filter(course=OuterRef("course"), active=True)
+        Enrollment.objects.filter(course=OuterRef("course"), active=True, student__role=Role.STUDENT)
         .order_by()
         .values("course")
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+    def records(*statuses):
+        return Count("records", filter=Q(records__status__in=statuses) if statuses else None)
+
     return sessions.annotate(
-        checked_in=Count("records", filter=Q(records__status__in=[Status.PENDING, Status.PRESENT, Status.LATE])),
         enrolled=Subquery(enrolled[:1]),
+        checked_in=records(Status.PENDING, Status.PRESENT, Status.LATE),
+        validated=records(Status.PRESENT, Status.LATE),
+        pending=records(Status.PENDING),
+        absent=records(Status.ABSENT),
+        recorded=records(),
     )

@@ -144,6 +144,10 @@ TASKS = {
     }
 }
 
+# Sessions read from the cache (Redis in production), written through to the database: a request costs no
+# session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

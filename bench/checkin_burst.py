@@ -11,10 +11,11 @@ beforehand by writing their sessions directly, so password hashing is not what i
 processes serving the app (students and teachers' sockets take them in turn, so pushes cross between them through
 Redis):
 
-1. Paced run. Every student opens its personal socket (`/ws/me/`, at most 50 opening at a time) and keeps it
-   open; each class's teacher listens on its session's socket; the students submit their class's code through
-   `POST /checkin/`, the classes interleaved, spread evenly over T seconds (`--seconds`). Then each teacher
-   presses "Validate all pending" (all classes at once) and each student's socket waits for its status.
+1. Paced run. Every student opens its personal socket as the dashboard does (`/ws/me/?regions=checkin`, at
+   most 50 opening at a time) and keeps it open; each class's teacher listens on its session's socket; the
+   students submit their class's code through `POST /checkin/`, the classes interleaved, spread evenly over T
+   seconds (`--seconds`). Then each teacher presses "Validate all pending" (all classes at once) and each
+   student's socket waits for its status.
 2. Saturation run. A fresh session is opened in each class, and the same students submit its code as fast as
    the servers take them, `--concurrency` requests in flight; personal sockets closed, teachers' sockets open.
    Rounds (each on fresh sessions) follow until 5 s have passed, so a fast server is not timed on ramp-up alone.

@@ -116,7 +116,7 @@ class PersonalSockets:
         async with gate:
             try:
                 socket = await websockets.connect(
-                    f"ws://127.0.0.1:{port}/ws/me/",
+                    f"ws://127.0.0.1:{port}/ws/me/?regions=checkin",
                     additional_headers=_headers(port, cookie),
                     max_size=None,
                     open_timeout=SOCKET_OPEN_TIMEOUT,

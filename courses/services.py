@@ -139,14 +139,14 @@ def _student_for(identifier):
 
 
 def _enroll(course, student):
-    enrollment, created = Enrollment.objects.get_or_create(course=course, student=student)
-    if not created:
-        if enrollment.active:
-            raise DomainError(_("%(student)s is already enrolled.") % {"student": student})
-        # Back on the roster from the date they first enrolled: their earlier records count again.
-        enrollment.active = True
-        enrollment.save(update_fields=["active"])
-    return enrollment
+    enrollment = Enrollment.objects.filter(course=course, student=student).first()
+    if enrollment is None:
+        return enrollment_save(enrollment=Enrollment(course=course, student=student))
+    if enrollment.active:
+        raise DomainError(_("%(student)s is already enrolled.") % {"student": student})
+    # Back on the roster from the date they first enrolled: their earlier records count again.
+    enrollment.active = True
+    return enrollment_save(enrollment=enrollment)
 
 
 @transaction.atomic

@@ -70,32 +70,41 @@ def _unmatched_reason(*, student, typed, open_sessions, now):
 def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker: str = "", now=None):
     """A student's check-in with a code; finds the session among the student's open ones.
 
-    A fixed number of queries whatever the size of the course; the push happens after commit.
+    The path of a good code is the hot one of a lecture hall: one query finds the code with everything the
+    check-in needs, then the record and its history are inserted, and the push happens after commit. A code
+    that matches nothing takes the slower path that says why.
     """
     now = now or timezone.now()
     typed = normalize_code(typed)
     _check_rate(address)
+    live_codes = selectors.live_codes_of_student(student, now=now, marker=marker)
+    code = next((code for code in live_codes if code_matches(code, typed, now)), None)
+    if code is None:
+        raise _refusal(student=student, typed=typed, now=now)
+    if code.locked:
+        raise CodeEntryLocked
+    if code.record_status:
+        raise _already_checked_in(Status(code.record_status))
+    return _record_check_in(code=code, student=student, method=method, address=address, marker=marker, now=now)
+
+
+def _refusal(*, student, typed, now):
+    """Why a code matched no live code of the student's: locked everywhere, expired, another course's, wrong."""
     open_sessions = list(open_sessions_of_student(student).filter(ends_at__gt=now))
-    codes = AttendanceCode.objects.filter(session__in=open_sessions, ended_at__isnull=True)
-    session = next((c.session for c in codes.select_related("session__course") if code_matches(c, typed, now)), None)
     lockouts = CodeLockout.objects.filter(session__in=open_sessions, student=student)
     locked = set(selectors.locked_lockouts(lockouts).values_list("session_id", flat=True))
-    if (session.pk in locked) if session else (open_sessions and locked >= {s.pk for s in open_sessions}):
-        raise CodeEntryLocked
-    if session is None:
-        # Raised only now, so that the wrong-code count written just before is not rolled back with it.
-        raise DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions, now=now))
-    return _record_check_in(session=session, student=student, method=method, address=address, marker=marker, now=now)
+    if open_sessions and locked >= {s.pk for s in open_sessions}:
+        return CodeEntryLocked()
+    # The wrong-code count is written outside any transaction, so that raising this does not roll it back.
+    return DomainError(_unmatched_reason(student=student, typed=typed, open_sessions=open_sessions, now=now))
 
 
-def _already_checked_in(record):
-    return DomainError(_("You have already checked in (%(status)s).") % {"status": record.get_status_display()})
+def _already_checked_in(status):
+    return DomainError(_("You have already checked in (%(status)s).") % {"status": status.label})
 
 
-def _record_check_in(*, session, student, method, address, marker, now):
-    existing = AttendanceRecord.objects.filter(session=session, student=student).first()
-    if existing:
-        raise _already_checked_in(existing)
+def _record_check_in(*, code, student, method, address, marker, now):
+    session = code.session
     is_late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
     status = validated_status(is_late) if session.course.auto_validate else Status.PENDING
     try:
@@ -111,12 +120,11 @@ def _record_check_in(*, session, student, method, address, marker, now):
                 submitted_at=now,
             )
             StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
-            same_browser = AttendanceRecord.objects.filter(session=session, browser_marker=marker)
-            record.shared_browser = bool(marker) and same_browser.exclude(student=student).exists()
+            record.shared_browser = code.shared_browser
             live.push_session_rows(session, created=[record])
     except IntegrityError:
         # A second submission raced this one; the database kept one record.
-        raise _already_checked_in(AttendanceRecord.objects.get(session=session, student=student))
+        raise _already_checked_in(Status(AttendanceRecord.objects.get(session=session, student=student).status))
     return record
 
 

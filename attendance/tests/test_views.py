@@ -217,3 +217,17 @@ def test_the_check_in_page_serves_the_card_alone_to_htmx(client, cast, live):
     response = client.get(reverse("attendance:checkin"), headers={"HX-Request": "true"})
     assert response.text.lstrip().startswith('<div id="checkin-card"')
     assert "Check in now" in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_costs_at_most_six_queries_whatever_the_course(client, cast, django_assert_max_num_queries):
+    """The lecture hall's hot path, counted as production runs it (no test transaction around the request, so
+    no savepoints): user, the code with all the check-in needs, two inserts, the counters pushed at commit."""
+    now = timezone.now()
+    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
+    code = services.session_open(session=session, by=cast.teacher)
+    EnrollmentFactory.create_batch(30, course=cast.course)
+    client.force_login(cast.student)
+    with django_assert_max_num_queries(6):
+        response = client.post(reverse("attendance:checkin"), {"code": code.code}, headers={"HX-Request": "true"})
+    assert "Check-in received." in response.text
