@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install what the tests need, check lint and migrations, then run the whole suite twice: on SQLite with the
-# in-memory channel layer, and on PostgreSQL with Redis. Redis and PostgreSQL are started (or installed, as
-# root) when missing; with CI set, failing to get them fails the run instead of skipping that pass.
+# Install what the tests need (Python packages, Chromium, axe-core), check lint and migrations, then run the whole
+# suite twice: on SQLite with the in-memory channel layer, and on PostgreSQL with Redis. Redis and PostgreSQL are
+# started (or installed, as root) when missing; with CI set, failing to get them fails the run instead of skipping
+# that pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh requirements-dev.txt
@@ -13,6 +14,16 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "The browser tests need Debian's Chromium: sudo apt-get install chromium" >&2
     exit 1
   fi
+fi
+
+# axe-core for the accessibility browser test, from the npm registry at the version package-lock.json pins,
+# into node_modules/ (not in git). Failing to get it fails the run.
+command -v npm >/dev/null || apt_install nodejs npm
+axe_pinned=$(node -p 'require("./package-lock.json").packages["node_modules/axe-core"].version')
+axe_installed=$(node -p 'require("./node_modules/axe-core/package.json").version' 2>/dev/null || true)
+if [ "$axe_installed" != "$axe_pinned" ]; then
+  echo "Installing axe-core $axe_pinned from the npm registry..."
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 unavailable() {

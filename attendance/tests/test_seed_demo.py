@@ -1,8 +1,13 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import Count, Q
 
 from accounts.models import ParentLink, Role, User
+from attendance import services
 from attendance.models import AttendanceRecord, Status, StatusChange
 from courses.models import ClassSession, Course, Enrollment
 
@@ -64,3 +69,25 @@ def test_it_adds_realistic_history_with_students_at_risk():
     )
     below = {row["student"] for row in rates if row["attended"] / row["held"] < 0.75}
     assert len(below) >= 3
+
+
+@pytest.mark.parametrize("minute", [0, 4, 57])
+def test_a_check_in_right_after_seeding_is_on_time(minute):
+    # A Wednesday afternoon, when no weekly MATH101 session runs.
+    with time_machine.travel(datetime(2026, 11, 25, 14, minute, 30, tzinfo=ZoneInfo("Europe/Paris")), tick=False):
+        call_command("seed_demo")
+        session = ClassSession.objects.get(course__code="MATH101", starts_at__day=25, starts_at__month=11)
+        assert session.starts_at.astimezone(ZoneInfo("Europe/Paris")).minute == minute - minute % 5
+        teacher = User.objects.get(email="teacher1@demo.school")
+        student = User.objects.get(email="student1@demo.school")
+        code = services.session_open(session=session, by=teacher)
+        record = services.code_submit(student=student, typed=code.code)
+    assert not record.is_late
+
+
+def test_running_it_again_later_keeps_the_session_running_now():
+    with time_machine.travel(datetime(2026, 11, 25, 14, 57, tzinfo=ZoneInfo("Europe/Paris")), tick=False):
+        call_command("seed_demo")
+    with time_machine.travel(datetime(2026, 11, 25, 15, 40, tzinfo=ZoneInfo("Europe/Paris")), tick=False):
+        call_command("seed_demo")
+    assert ClassSession.objects.filter(course__code="MATH101", starts_at__day=25, starts_at__month=11).count() == 1

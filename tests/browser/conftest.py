@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from tests.browser.checks import watch_console
 from tests.live import daphne
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,9 +77,21 @@ def server(transactional_db, settings):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
+    """A desktop-sized page; the test fails if the page logs a console error or a request fails."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    request.node.page_problems = watch_console(page)
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Checked when the test ends and not at teardown, when the server stopping first would be an error too."""
+    result = yield
+    problems = getattr(item, "page_problems", None)
+    if problems:
+        pytest.fail("console errors or failed requests:\n" + "\n".join(problems))
+    return result

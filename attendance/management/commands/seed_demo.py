@@ -113,11 +113,12 @@ class Command(BaseCommand):
         )
 
     def _session_now(self, course):
-        """A session of the first course running now, so that check-in can be tried at once."""
+        """A session of the first course running now, so that check-in can be tried at once: it started at most
+        five minutes ago (now rounded down to five minutes), so a check-in right after seeding is on time."""
         now = timezone.localtime()
         if course.sessions.filter(starts_at__lte=now + course_services.open_early(), ends_at__gt=now).exists():
             return
-        start = now.replace(minute=0, second=0, microsecond=0)
+        start = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
         course_services.session_create(course=course, starts_at=start, ends_at=start + timedelta(hours=2), room="A101")
 
     def _history(self):

@@ -1,0 +1,127 @@
+"""axe-core (WCAG 2.0 and 2.1, levels A and AA) over the main pages of every role, in a real browser: no page
+may have a serious or critical violation, log a console error or fail to load one of its resources."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
+from attendance import services
+from attendance.models import Status
+from attendance.tests.factories import AttendanceRecordFactory, JustificationFactory
+from courses.models import SessionState
+from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+from notifications.tests.factories import NotificationFactory
+from tests.browser.checks import axe_check, watch_console
+from tests.browser.test_teacher_journey import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def scene():
+    """One course with its past (every status, one cancelled session), a session open for check-in with one
+    pending check-in, a pending justification and an unread notification for everyone."""
+    teacher = TeacherFactory(email="teacher@school.org", first_name="Tess", last_name="Teacher")
+    student = StudentFactory(email="student@school.org", first_name="Sam", last_name="Stone")
+    classmate = StudentFactory(first_name="Pat", last_name="Pending")
+    parent = ParentFactory(email="parent@school.org", first_name="Paula", children=[student])
+    admin = AdminFactory(email="admin@school.org", first_name="Ada")
+    course = CourseFactory(code="BIO1", title="Biology", teachers=[teacher])
+    for person in (student, classmate):
+        EnrollmentFactory(course=course, student=person, enrolled_on=timezone.localdate() - timedelta(days=30))
+    now = timezone.now()
+    past = []
+    for days, status in zip((21, 14, 7, 2), (Status.PRESENT, Status.LATE, Status.EXCUSED, Status.ABSENT), strict=True):
+        session = ClassSessionFactory(course=course, starts_at=now - timedelta(days=days), state=SessionState.CLOSED)
+        AttendanceRecordFactory(session=session, student=student, status=status, is_late=status == Status.LATE)
+        AttendanceRecordFactory(session=session, student=classmate, status=Status.PRESENT)
+        past.append(session)
+    ClassSessionFactory(course=course, starts_at=now + timedelta(days=1), state=SessionState.CANCELLED)
+    ClassSessionFactory(course=course, starts_at=now + timedelta(days=2))
+    live = ClassSessionFactory(course=course, starts_at=now - timedelta(minutes=2), ends_at=now + timedelta(hours=1))
+    code = services.session_open(session=live, by=teacher)
+    services.code_submit(student=classmate, typed=code.code)
+    JustificationFactory(student=student, course=course, sessions=[past[-1]])
+    for user in (teacher, student, parent, admin):
+        NotificationFactory(user=user)
+    return {"course": course, "student": student, "live": live}
+
+
+def pages_for(role, course, student, live):
+    """The main pages of each role, by name."""
+    common = {
+        "dashboard": "/",
+        "calendar": "/courses/calendar/",
+        "justifications": "/justifications/",
+        "notifications": "/notifications/",
+        "profile": "/accounts/profile/",
+    }
+    report = f"/courses/{course.pk}/students/{student.pk}/report/"
+    if role == "teacher":
+        return common | {
+            "course list": "/courses/",
+            "course detail": f"/courses/{course.pk}/",
+            "live session": f"/sessions/{live.pk}/live/",
+            "projector": f"/sessions/{live.pk}/projector/",
+            "roll call": f"/sessions/{live.pk}/roll-call/",
+            "course report": f"/courses/{course.pk}/report/",
+            "register": f"/courses/{course.pk}/register/",
+        }
+    if role == "student":
+        return common | {
+            "course list": "/courses/",
+            "course detail": f"/courses/{course.pk}/",
+            "justification form": "/justifications/new/",
+            "check-in": "/checkin/",
+            "student report": report,
+        }
+    if role == "parent":
+        return common | {
+            "child": f"/children/{student.pk}/",
+            "justification form": f"/justifications/new/?student={student.pk}",
+            "student report": report,
+        }
+    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/"}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student", "teacher", "parent", "admin"])
+def test_every_main_page_passes_axe(browser, server, role):
+    objects = scene()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = watch_console(page)
+    if role == "anonymous":
+        pages = {"login": "/accounts/login/", "password reset": "/accounts/password/reset/"}
+    else:
+        log_in(page, server, f"{role}@school.org")
+        page.wait_for_url(f"{server}/")
+        pages = pages_for(role, **objects)
+
+    violations = []
+
+    def check(name, path):
+        violations.extend(f"{role} {name} ({path}): {v}" for v in axe_check(page, server))
+
+    for name, path in pages.items():
+        response = page.goto(f"{server}{path}")
+        assert response.ok, f"{role} {name} ({path}) answered {response.status}"
+        page.wait_for_load_state("networkidle")
+        check(name, path)
+    first = next(iter(pages.values()))
+    if role != "anonymous":
+        # What only shows when opened: the account menu, and the navigation folded into "Menu" on a phone.
+        page.goto(f"{server}{first}")
+        page.locator("nav .dropdown-toggle").click()
+        check("account menu", first)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}{first}")
+    if role != "anonymous":
+        page.get_by_role("button", name="Menu").click()
+        page.wait_for_selector("#nav.show")
+    check("phone", first)
+    context.close()
+
+    assert not violations, "axe-core found serious or critical violations:\n" + "\n".join(violations)
+    assert not problems, "console errors or failed requests:\n" + "\n".join(problems)
