@@ -5,9 +5,10 @@ from django.template.loader import render_to_string
 
 from attendance import selectors
 from courses.models import SessionState
-from notifications.live import push, session_group, user_group
+from notifications.live import push, push_latest, session_group, user_group
 
 LIVE = "attendance/session_live.html"
+COUNTERS_WITHIN = 0.15
 CHECKIN = "attendance/checkin.html"
 
 
@@ -16,19 +17,20 @@ def push_session_rows(session, *, created=(), changed=()):
     row is added at the top of every open table (the newest first, as the page lists them), a changed one
     replaces itself.
 
-    A check-in is one message: its row, then the counters as they are after commit (a fragment that starts
-    with a table part parses with the parts after it as siblings; one that starts otherwise drops them).
-    Changed rows go in a message of their own, before.
+    The counters follow within COUNTERS_WITHIN seconds, read then: one query and one render for however many
+    check-ins a lecture hall sends meanwhile.
     """
     group = session_group(session.pk)
     if changed:
         push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": changed, "new": False}))
-
-    def created_and_counters():
-        rows = render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}) if created else ""
-        return rows.strip() + render_to_string(f"{LIVE}#counters", counters_context(session))
-
-    push(group, created_and_counters)
+    if created:
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}))
+    push_latest(
+        group,
+        lambda: render_to_string(f"{LIVE}#counters", counters_context(session)),
+        key=("counters", session.pk),
+        within=COUNTERS_WITHIN,
+    )
 
 
 def counters_context(session, *, oob=True):

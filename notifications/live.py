@@ -1,11 +1,14 @@
 """The one way anything is pushed to browsers: server-rendered HTML sent to a group after the transaction
 commits, so no event ever describes a row that was rolled back."""
 
+import asyncio
 import logging
+import os
+import threading
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +36,37 @@ REGIONS = {
 }
 
 
+def _sockets_loop():
+    """The event loop of this process's sockets when the caller runs in a thread it lent (a view under daphne,
+    a service a consumer test calls); None elsewhere (a management command)."""
+    local = SyncToAsync.threadlocal
+    loop = getattr(local, "main_event_loop", None)
+    if loop is not None and getattr(local, "main_event_loop_pid", None) == os.getpid() and loop.is_running():
+        return loop
+    return None
+
+
+async def _group_send(group, html):
+    await get_channel_layer().group_send(group, {"type": "fragment", "html": html})
+
+
+def _log_failure(group):
+    def check(future):
+        if not future.cancelled() and future.exception() is not None:
+            logger.error("Live push to %s failed", group, exc_info=future.exception())
+
+    return check
+
+
 def _send(group, html):
+    """Hand the fragment to the sockets' loop without waiting for it (in order: the loop runs what it is handed
+    first, first), or, with no such loop, send it and wait."""
+    loop = _sockets_loop()
+    if loop is not None:
+        asyncio.run_coroutine_threadsafe(_group_send(group, html), loop).add_done_callback(_log_failure(group))
+        return
     try:
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "fragment", "html": html})
+        async_to_sync(_group_send)(group, html)
     except Exception:
         # The row is committed; the page re-syncs when its socket reconnects, so a lost push loses nothing.
         logger.exception("Live push to %s failed", group)
@@ -48,3 +79,46 @@ def push(group, html):
     concurrent check-ins change.
     """
     transaction.on_commit(lambda: _send(group, (html() if callable(html) else html).strip()))
+
+
+_waiting = set()
+_waiting_lock = threading.Lock()
+
+
+def push_latest(group, render, *, key, within):
+    """After commit, send `render()` to `group` within `within` seconds. Asked again for the same `key` before
+    it goes, it still goes once, rendered as it goes, so it shows the state after every change asked for: a
+    lecture hall's counters are read and rendered a few times a second, not at every check-in. With no
+    sockets' loop to wait on (a management command), it goes at once."""
+
+    def schedule():
+        loop = _sockets_loop()
+        if loop is None:
+            _send(group, render().strip())
+            return
+        key_here = (id(loop), key)
+        with _waiting_lock:
+            if key_here in _waiting:
+                return
+            _waiting.add(key_here)
+        loop.call_soon_threadsafe(loop.call_later, within, _render_then_send, group, render, key_here)
+
+    transaction.on_commit(schedule)
+
+
+def _render_then_send(group, render, key):
+    async def go():
+        with _waiting_lock:
+            _waiting.discard(key)
+        html = await sync_to_async(_render_and_release, thread_sensitive=False)(render)
+        await _group_send(group, html)
+
+    asyncio.ensure_future(go()).add_done_callback(_log_failure(group))
+
+
+def _render_and_release(render):
+    try:
+        return render().strip()
+    finally:
+        # Outside a request nothing else returns this thread's database connection to the pool.
+        close_old_connections()

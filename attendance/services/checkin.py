@@ -32,8 +32,13 @@ def _check_rate(address):
     if not address:
         return
     key = f"checkin-rate:{address}"
-    cache.add(key, 0, timeout=60)
-    if cache.incr(key) > settings.CHECKIN_RATE_PER_ADDRESS:
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The first check-in of this address's minute (one Redis round trip for all the others); if another
+        # request just opened the minute, count on it.
+        count = 1 if cache.add(key, 1, timeout=60) else cache.incr(key)
+    if count > settings.CHECKIN_RATE_PER_ADDRESS:
         raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
 
 

@@ -7,12 +7,13 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import transaction
 from django.utils import timezone
 
 from attendance import services
 from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
-from courses.tests.factories import ClassSessionFactory
+from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
 from tests.layers import use_layer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,12 +45,13 @@ async def test_the_teacher_of_the_course_gets_each_submission(layer, cast, open_
     teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
     assert (await teacher.connect())[0]
     record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
-    frame = await teacher.receive_from(timeout=3)
-    assert frame.startswith('<tbody hx-swap-oob="afterbegin:#checkins">')
-    assert f'id="record-{record.pk}"' in frame
-    assert cast.student.get_full_name() in frame
-    assert 'id="counters"' in frame.split("</tbody>")[1]
-    assert 'data-counter="pending">1<' in frame
+    rows = await teacher.receive_from(timeout=3)
+    assert rows.startswith('<tbody hx-swap-oob="afterbegin:#checkins">')
+    assert f'id="record-{record.pk}"' in rows
+    assert cast.student.get_full_name() in rows
+    counters = await teacher.receive_from(timeout=3)
+    assert counters.startswith('<div id="counters"')
+    assert 'data-counter="pending">1<' in counters
     await teacher.disconnect()
 
 
@@ -187,3 +189,26 @@ async def test_a_session_badge_is_pushed_to_pages_that_show_it_and_may(layer, ca
     assert await outsider.receive_nothing(timeout=0.3)
     await watching.disconnect()
     await outsider.disconnect()
+
+
+async def test_counters_of_a_burst_are_read_and_pushed_once_showing_every_check_in(layer, cast, open_session):
+    session, code = open_session
+    others = await sync_to_async(EnrollmentFactory.create_batch)(4, course=cast.course)
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    assert (await teacher.connect())[0]
+    students = [cast.student, *(e.student for e in others)]
+
+    @sync_to_async
+    def check_in_together():
+        # Committed at once, as a busy lecture hall's check-ins land within the same instant.
+        with transaction.atomic():
+            for student in students:
+                services.code_submit(student=student, typed=code.code)
+
+    await check_in_together()
+    frames = [await teacher.receive_from(timeout=3) for _ in range(6)]
+    assert sum(frame.startswith("<tbody") for frame in frames) == 5
+    [counters] = [frame for frame in frames if 'id="counters"' in frame]
+    assert 'data-counter="pending">5<' in counters
+    assert await teacher.receive_nothing(timeout=0.5)
+    await teacher.disconnect()

@@ -157,6 +157,20 @@ class TestSubmit:
         with pytest.raises(DomainError, match="Too many check-ins from your network"):
             submit(room.students[1], room.code.code, address="192.0.2.1")
 
+    def test_two_first_check_ins_of_a_minute_are_both_counted(self, room, monkeypatch, settings):
+        from django.core.cache import caches
+
+        settings.CHECKIN_RATE_PER_ADDRESS = 1
+        cache, add = caches["default"], caches["default"].add
+
+        def add_after_another_request(key, value, timeout):
+            add(key, value, timeout)  # another request opened the minute between our two calls
+            return False
+
+        monkeypatch.setattr(cache, "add", add_after_another_request)
+        with pytest.raises(DomainError, match="Too many check-ins from your network"):
+            submit(room.students[0], room.code.code, address="192.0.2.9")
+
     def test_a_submission_costs_the_same_queries_however_large_the_course(
         self, room, django_assert_max_num_queries, django_capture_on_commit_callbacks
     ):

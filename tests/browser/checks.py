@@ -45,11 +45,16 @@ def axe_check(page, server):
     ]
 
 
-def watch_console(page):
-    """A list that fills with the page's console errors, uncaught exceptions and failed requests (4xx, 5xx)."""
-    problems = []
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text} ({page.url})"))
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error} ({page.url})"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url} ({page.url})"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure} ({page.url})"))
-    return problems
+def watch_console(context, problems):
+    """Fill `problems` with the console errors, uncaught exceptions and failed requests (4xx, 5xx) of every page
+    of a browser context."""
+    context.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text} ({msg.page.url})"))
+    context.on("weberror", lambda error: problems.append(f"uncaught: {error.error} ({error.page.url})"))
+    context.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url} ({r.frame.url})"))
+    # A request the browser aborted because its page moved on (net::ERR_ABORTED) did not fail.
+    context.on(
+        "requestfailed",
+        lambda r: (
+            "ERR_ABORTED" not in (r.failure or "") and problems.append(f"failed: {r.url} {r.failure} ({r.frame.url})")
+        ),
+    )

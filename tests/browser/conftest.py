@@ -29,17 +29,13 @@ def browser(monkeypatch_module):
     monkeypatch_module.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        browser.console_errors = []
+        browser.problems = []
         new_context = browser.new_context
 
         def watched_context(**options):
-            """Every page of every context reports its console errors and uncaught exceptions."""
+            """Every page of every context reports its console errors, uncaught exceptions and failed requests."""
             context = new_context(**options)
-            context.on(
-                "console",
-                lambda m: m.type == "error" and browser.console_errors.append(f"{m.text} ({m.location['url']})"),
-            )
-            context.on("weberror", lambda e: browser.console_errors.append(str(e.error)))
+            watch_console(context, browser.problems)
             return context
 
         browser.new_context = watched_context
@@ -49,16 +45,18 @@ def browser(monkeypatch_module):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """A browser test fails on any console error (htmx logs a fragment with no target as one), except those it
-    expects with `@pytest.mark.console_allows("text")`. Checked as the test ends, before its servers stop."""
+    """A browser test fails on any console error (htmx logs a fragment with no target as one), uncaught
+    exception or failed request, except those it expects with `@pytest.mark.console_allows("text")`. Checked
+    as the test ends, not at teardown, when the server stopping first would be an error too."""
     browser = item.funcargs.get("browser")
     if browser is not None:
-        browser.console_errors.clear()
+        browser.problems.clear()
     result = yield
     if browser is not None:
         allowed = [mark.args[0] for mark in item.iter_markers("console_allows")]
-        errors = [e for e in browser.console_errors if not any(text in e for text in allowed)]
-        assert errors == [], f"console errors: {errors}"
+        problems = [p for p in browser.problems if not any(text in p for text in allowed)]
+        if problems:
+            pytest.fail("console errors or failed requests:\n" + "\n".join(problems))
     return result
 
 
@@ -77,21 +75,9 @@ def server(transactional_db, settings):
 
 
 @pytest.fixture
-def page(browser, request):
-    """A desktop-sized page; the test fails if the page logs a console error or a request fails."""
+def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    request.node.page_problems = watch_console(page)
     yield page
     context.close()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    """Checked when the test ends and not at teardown, when the server stopping first would be an error too."""
-    result = yield
-    problems = getattr(item, "page_problems", None)
-    if problems:
-        pytest.fail("console errors or failed requests:\n" + "\n".join(problems))
-    return result

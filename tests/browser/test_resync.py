@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 # While the server is down, Chromium logs each failed reconnection and htmx's WebSocket extension its event.
 @pytest.mark.console_allows("WebSocket connection to")
 @pytest.mark.console_allows("[object Event]")
+@pytest.mark.console_allows("ERR_CONNECTION_REFUSED")
 def test_a_check_in_made_while_the_teacher_was_offline_appears_after_reconnect(browser, transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     teacher = TeacherFactory(email="t@school.org")
