@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -176,4 +177,58 @@ def with_live_counts(sessions):
     return sessions.annotate(
         checked_in=Count("records", filter=Q(records__status__in=[Status.PENDING, Status.PRESENT, Status.LATE])),
         enrolled=Subquery(enrolled[:1]),
+    )
+
+
+# Reads for reports at the size of a term (1,000 students x 120 sessions): only what a page shows, or what
+# differs from the common case, crosses into Python.
+
+
+def cells_not_present(enrollments, sessions):
+    """(enrolment id, student id, session id, status or None) of each register cell that is not a present record:
+    for each student of `enrollments` and each session of their course in `sessions` on or after their enrolment
+    day, whose record of it is not present (None: there is none).
+
+    Present is by far the commonest status, so this is a small part of a term's register (a few thousand of
+    120,000 cells), read in one pass over the records; every cell it leaves out is a present record."""
+    present = AttendanceRecord.objects.filter(
+        session=OuterRef("session_id"), student=OuterRef("student"), status=Status.PRESENT
+    )
+    status = AttendanceRecord.objects.filter(session=OuterRef("session_id"), student=OuterRef("student")).order_by()
+    return (
+        Enrollment.objects.filter(pk__in=enrollments.values("pk"))
+        .annotate(session_id=F("course__sessions"), session_day=F("course__sessions__starts_at__date"))
+        .filter(session_id__in=sessions, session_day__gte=F("enrolled_on"))
+        .filter(~Exists(present))
+        .annotate(status=Subquery(status.values("status")[:1]))
+        .values_list("pk", "student_id", "session_id", "status")
+        .order_by()
+    )
+
+
+def statuses_of_students(students, sessions):
+    """(session id, student id, status) of the records of `students` in `sessions`."""
+    return AttendanceRecord.objects.filter(student__in=students, session__in=sessions).values_list(
+        "session_id", "student_id", "status"
+    )
+
+
+def records_to_export(course, *, first=None, last=None, student=None):
+    """`records_for_export` for a large export: the session as its id, and the submission time as the text of
+    its UTC value ("2026-09-01 08:02:11.5+00" on PostgreSQL, without the offset on SQLite), since Django reads
+    a PostgreSQL timestamp through psycopg's pure-Python parser, a few microseconds a value: most of the time
+    of a 100,000-row export."""
+    records = AttendanceRecord.objects.filter(session__in=sessions_in(courses=[course], first=first, last=last))
+    if student:
+        records = records.filter(student=student)
+    return records.order_by("session__starts_at", "student__last_name", "pk").values_list(
+        "session_id",
+        "student__student_number",
+        "student__last_name",
+        "student__first_name",
+        "student__email",
+        "status",
+        "method",
+        Cast("submitted_at", CharField()),
+        "is_late",
     )

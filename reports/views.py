@@ -2,9 +2,11 @@
 report, exports."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,7 +18,7 @@ from attendance.forms import CheckinForm
 from attendance.models import Status
 from courses import selectors as course_selectors
 from reports import exports, selectors
-from reports.selectors import NOT_ENROLLED, is_at_risk
+from reports.selectors import is_at_risk
 
 
 def _teacher_dashboard(user):
@@ -114,25 +116,37 @@ def _distribution(tallies):
     return bins
 
 
+# A page of a report or a register shows this many students: a course of a thousand is read a page at a time
+# (sorted, searched), and the whole of it exported.
+REPORT_PAGE_SIZE = 100
+
+
 @login_required
 def course_report(request, pk):
     course = _get_managed_course(request, pk)
     query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    rows = sorted(selectors.course_rates(course, query=query), key=SORTS[sort])
+    students, summaries = selectors.course_report(course, query=query)
+    rows = sorted(students, key=SORTS[sort])
     for row in rows:
         row.at_risk = is_at_risk(row.tally, course.risk_threshold)
     total = sum((row.tally for row in rows), selectors.Tally())
-    sessions, students, cells = selectors.register(course)
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "course": course,
         "rows": rows,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_params": urlencode({"sort": sort, "q": query}),
         "query": query,
         "sort": sort,
         "at_risk_count": sum(row.at_risk for row in rows),
-        "summaries": selectors.session_summaries(sessions, students, cells)[::-1],
+        "summaries": summaries[::-1],
         "chart_data": {
-            "weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_rates(sessions, cells)],
+            "weekly": [
+                [week.isoformat(), rate]
+                for week, rate in selectors.weekly_rates((s["session"], s["tally"]) for s in summaries)
+            ],
             "statuses": [total.present, total.late, total.absent, total.excused],
             "distribution": _distribution(row.tally for row in rows),
             "threshold": course.risk_threshold,
@@ -143,14 +157,19 @@ def course_report(request, pk):
 
 @login_required
 def course_register(request, pk):
+    """The register, a page of students at a time (?page=all for every one, to print them all)."""
     course = _get_managed_course(request, pk)
-    sessions, students, cells = selectors.register(course)
+    page = None
+    if request.GET.get("page") != "all":
+        page = Paginator(course_selectors.roster(course), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    sessions, students, rows = selectors.register(course, enrollments=None if page is None else list(page))
     context = {
         "course": course,
         "sessions": sessions,
-        "grid": [(student, [cells[student.pk].get(session.pk) for session in sessions]) for student in students],
+        "grid": [(student, rows[student.pk]) for student in students],
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
         "legend": [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED],
-        "not_enrolled": NOT_ENROLLED,
     }
     return render(request, "reports/course_register.html", context)
 
