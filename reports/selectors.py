@@ -214,16 +214,27 @@ def student_timeline(enrollment, *, now=None):
 
 
 def institution_overview(*, now=None):
-    """Every active course's tally (the sum of its students') and its students at risk, lowest rate first."""
+    """Every active course's tally (the sum of its students'), its students at risk (`at_risk_rows`: their
+    enrolments with their tally, lowest rate first) and how many (`at_risk`); the courses lowest rate first."""
     courses = {}
     for row in enrollment_rates(course_selectors.enrollments_in_active_courses(), now=now):
-        entry = courses.setdefault(row.course_id, {"course": row.course, "tally": Tally(), "at_risk_students": set()})
+        entry = courses.setdefault(row.course_id, {"course": row.course, "tally": Tally(), "at_risk_rows": []})
         entry["tally"] += row.tally
         if is_at_risk(row.tally, row.course.risk_threshold):
-            entry["at_risk_students"].add(row.student_id)
+            entry["at_risk_rows"].append(row)
     for entry in courses.values():
-        entry["at_risk"] = len(entry["at_risk_students"])
+        entry["at_risk_rows"].sort(key=_by_rate)
+        entry["at_risk"] = len(entry["at_risk_rows"])
     return sorted(courses.values(), key=lambda e: (e["tally"].rate is None, e["tally"].rate or 0))
+
+
+def _by_rate(row):
+    return (row.tally.rate, row.student.last_name, row.student.first_name, row.course.code)
+
+
+def students_at_risk(overview):
+    """The enrolments below their course's threshold in an `institution_overview`, lowest rate first."""
+    return sorted((row for entry in overview for row in entry["at_risk_rows"]), key=_by_rate)
 
 
 def weekly_trend(*, weeks=8, now=None):

@@ -1,6 +1,7 @@
 """Read-only pages: each role's dashboard, a parent's child, a course's report and register, a student's
 report, exports."""
 
+from collections import defaultdict
 from datetime import date
 from urllib.parse import urlencode
 
@@ -42,22 +43,49 @@ def _student_dashboard(user):
     }
 
 
+def _courses_of_children(user, children, *, archived=False, teachers=False):
+    """Give each child `rates`: their active enrolments that the user may follow (in archived courses too, with
+    `archived`), by course code, each with its `tally` and `at_risk`; in three queries (four with `teachers`)
+    however many children and courses."""
+    enrollments = course_selectors.enrollments_visible_to(user).filter(active=True, student__in=children)
+    if not archived:
+        enrollments = enrollments.filter(course__archived=False)
+    if teachers:
+        enrollments = enrollments.prefetch_related("course__teachers")
+    rates = defaultdict(list)
+    for row in sorted(selectors.enrollment_rates(enrollments), key=lambda row: row.course.code):
+        row.at_risk = is_at_risk(row.tally, row.course.risk_threshold)
+        rates[row.student_id].append(row)
+    for child in children:
+        child.rates = rates[child.pk]
+
+
 def _parent_dashboard(user):
     children = list(children_of(user))
+    _courses_of_children(user, children)
+    upcoming = defaultdict(list)
+    for session in course_selectors.upcoming_sessions_of_students(children, limit=3):
+        upcoming[session.student_id].append(session)
     for child in children:
-        child.upcoming = course_selectors.upcoming_sessions_of_student(child, limit=3)
+        child.upcoming = upcoming[child.pk]
     return {"children": children}
+
+
+AT_RISK_ON_DASHBOARD = 5
 
 
 def _admin_dashboard(user):
     managed = course_selectors.sessions_managed_by(user)
     overview = selectors.institution_overview()
+    at_risk = selectors.students_at_risk(overview)
     return {
         "role_counts": role_counts(),
         "course_count": course_selectors.courses_managed_by(user).filter(archived=False).count(),
         "today": attendance_selectors.with_live_counts(course_selectors.sessions_on_day(managed, timezone.localdate())),
         "lowest": overview[:5],
-        "at_risk_count": len(set().union(*(entry["at_risk_students"] for entry in overview))),
+        "at_risk": at_risk[:AT_RISK_ON_DASHBOARD],
+        "at_risk_count": len({row.student_id for row in at_risk}),
+        "at_risk_rows": len(at_risk),
         "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_trend()]},
     }
 
@@ -68,6 +96,15 @@ DASHBOARDS = {
     "student": ("reports/dashboard_student.html", _student_dashboard),
     "parent": ("reports/dashboard_parent.html", _parent_dashboard),
 }
+
+
+@login_required
+def at_risk(request):
+    """Every student below the threshold of an active course, lowest rate first: for administrators."""
+    if not request.user.is_admin:
+        raise Http404
+    rows = selectors.students_at_risk(selectors.institution_overview())
+    return render(request, "reports/at_risk.html", {"rows": rows})
 
 
 @login_required
@@ -87,11 +124,8 @@ def home(request):
 @login_required
 def child_detail(request, pk):
     child = get_object_or_404(children_visible_to(request.user), pk=pk)
-    context = {
-        "child": child,
-        "courses": course_selectors.courses_visible_to(child).prefetch_related("teachers"),
-        "upcoming": course_selectors.upcoming_sessions_of_student(child, limit=20),
-    }
+    _courses_of_children(request.user, [child], archived=True, teachers=True)
+    context = {"child": child, "upcoming": course_selectors.upcoming_sessions_of_student(child, limit=20)}
     return render(request, "reports/child_detail.html", context)
 
 

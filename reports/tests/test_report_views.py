@@ -216,3 +216,17 @@ async def test_under_asgi_the_csv_streams_in_chunks(cast):
     records = await AttendanceRecord.objects.filter(session__course=cast.course).acount()
     assert b"".join(chunks).decode().count("\n") == 1 + records
     assert len(chunks) == -(-(1 + records) // exports.ROWS_PER_CHUNK)
+
+
+def test_the_student_report_leads_a_parent_back_to_the_child_page(client, cast):
+    client.force_login(cast.parent)
+    response = client.get(reverse("reports:student_report", args=[cast.course.pk, cast.student.pk]))
+    breadcrumb = response.text[response.text.index('class="breadcrumb"') : response.text.index("</ol>")]
+    assert reverse("reports:child_detail", args=[cast.student.pk]) in breadcrumb
+    assert reverse("home") in breadcrumb
+
+
+def test_the_student_report_leads_a_teacher_back_to_the_course_report(teacher, cast):
+    response = teacher.get(reverse("reports:student_report", args=[cast.course.pk, cast.student.pk]))
+    breadcrumb = response.text[response.text.index('class="breadcrumb"') : response.text.index("</ol>")]
+    assert reverse("reports:course_report", args=[cast.course.pk]) in breadcrumb
