@@ -165,13 +165,19 @@ def course_report(course, *, query="", now=None):
     return roster, summaries
 
 
-def register(course, *, enrollments=None, now=None):
+def register(course, *, enrollments=None, first=None, last=None, now=None):
     """The grid of a course: held sessions (columns), students (rows) and {student id: [cell per session]}, in
-    three queries. `enrollments` narrows the rows (a page of the roster, students loaded).
+    three queries. `enrollments` narrows the rows (a page of the roster, students loaded), `first` and `last`
+    (dates) the columns.
 
     A cell is a status, None (no record: counts as absent) or NOT_ENROLLED (before the student joined).
     """
-    sessions = list(attendance_selectors.held_sessions(course, now=now).order_by("starts_at"))
+    sessions = attendance_selectors.held_sessions(course, now=now).order_by("starts_at")
+    if first:
+        sessions = sessions.filter(starts_at__date__gte=first)
+    if last:
+        sessions = sessions.filter(starts_at__date__lte=last)
+    sessions = list(sessions)
     if enrollments is None:
         enrollments = course_selectors.roster(course)
         records = attendance_selectors.statuses_in(sessions)

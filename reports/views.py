@@ -191,16 +191,22 @@ def course_report(request, pk):
 
 @login_required
 def course_register(request, pk):
-    """The register, a page of students at a time (?page=all for every one, to print them all)."""
+    """The register, a page of students at a time (?page=all for every one, to print them all), of the sessions
+    between ?from= and ?to= (dates) when given: a printed page holds about twenty sessions across."""
     course = _get_managed_course(request, pk)
+    first, last = _date(request.GET.get("from")), _date(request.GET.get("to"))
     page = None
     if request.GET.get("page") != "all":
         page = Paginator(course_selectors.roster(course), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
-    sessions, students, rows = selectors.register(course, enrollments=None if page is None else list(page))
+    enrollments = None if page is None else list(page)
+    sessions, students, rows = selectors.register(course, enrollments=enrollments, first=first, last=last)
     context = {
         "course": course,
         "sessions": sessions,
         "grid": [(student, rows[student.pk]) for student in students],
+        "first": first,
+        "last": last,
+        "period_params": urlencode({key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
         "legend": [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED],

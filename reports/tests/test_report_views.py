@@ -230,3 +230,20 @@ def test_the_student_report_leads_a_teacher_back_to_the_course_report(teacher, c
     response = teacher.get(reverse("reports:student_report", args=[cast.course.pk, cast.student.pk]))
     breadcrumb = response.text[response.text.index('class="breadcrumb"') : response.text.index("</ol>")]
     assert reverse("reports:course_report", args=[cast.course.pk]) in breadcrumb
+
+
+def test_the_register_shows_the_sessions_of_a_period_to_print_them(teacher, cast):
+    from reports.views import REPORT_PAGE_SIZE
+
+    build(cast.course, REPORT_PAGE_SIZE, 4)  # sessions 1 to 4 days ago
+    url = reverse("reports:course_register", args=[cast.course.pk])
+    since = (timezone.localdate() - timedelta(days=2)).isoformat()
+    response = teacher.get(url, {"from": since})
+    assert len(response.context["sessions"]) == 2
+    assert all(len(cells) == 2 for _student, cells in response.context["grid"])
+    assert 'id="register-period"' in response.text
+    assert f'href="?page=2&amp;from={since}"' in response.text
+    assert f'href="?page=all&amp;from={since}"' in response.text
+    until = teacher.get(url, {"to": since, "page": "all"})
+    assert len(until.context["sessions"]) == 3 and len(until.context["grid"]) == REPORT_PAGE_SIZE + 1
+    assert teacher.get(url, {"from": "not-a-date"}).status_code == 404
