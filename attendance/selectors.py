@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,51 +34,9 @@ def held_sessions(course, *, now=None):
     return sessions_held(course.sessions.all(), now=now).select_related("course")
 
 
-def with_status_counts(enrollments, sessions):
-    """The enrollments annotated with present, late, excused and pending: the student's records in `sessions`
-    of the enrolment's course since the enrolment date, counted by conditional aggregation."""
-    record = "student__attendance_records"
-    counted_record = Q(
-        **{
-            f"{record}__session__course": F("course"),
-            f"{record}__session__in": sessions,
-            f"{record}__session__starts_at__date__gte": F("enrolled_on"),
-        }
-    )
-
-    def count(status):
-        return Count(record, filter=counted_record & Q(**{f"{record}__status": status}))
-
-    return enrollments.annotate(
-        present=count(Status.PRESENT),
-        late=count(Status.LATE),
-        excused=count(Status.EXCUSED),
-        pending=count(Status.PENDING),
-    )
-
-
 def statuses_in(sessions):
     """(session id, student id, status) of every record of `sessions`."""
     return AttendanceRecord.objects.filter(session__in=sessions).values_list("session_id", "student_id", "status")
-
-
-def records_for_export(course, *, first=None, last=None, student=None):
-    """The course's records (between the local dates `first` and `last`, of one `student`, when given) as
-    tuples for an export, oldest session first."""
-    records = AttendanceRecord.objects.filter(session__in=sessions_in(courses=[course], first=first, last=last))
-    if student:
-        records = records.filter(student=student)
-    return records.order_by("session__starts_at", "student__last_name", "pk").values_list(
-        "session__starts_at",
-        "student__student_number",
-        "student__last_name",
-        "student__first_name",
-        "student__email",
-        "status",
-        "method",
-        "submitted_at",
-        "is_late",
-    )
 
 
 def managed_record_or_404(user, pk):
@@ -247,4 +206,59 @@ def with_live_counts(sessions):
         pending=records(Status.PENDING),
         absent=records(Status.ABSENT),
         recorded=records(),
+    )
+
+
+# Reads for reports at the size of a term (1,000 students x 120 sessions): only what a page shows, or what
+# differs from the common case, crosses into Python.
+
+
+def cells_not_present(enrollments, sessions):
+    """(enrolment id, student id, session id, status or None) of each register cell that is not a present record:
+    for each student of `enrollments` and each session of their course in `sessions` on or after their enrolment
+    day, whose record of it is not present (None: there is none).
+
+    Present is by far the commonest status, so this is a small part of a term's register (a few thousand of
+    120,000 cells), read in one pass over the records; every cell it leaves out is a present record."""
+    present = AttendanceRecord.objects.filter(
+        session=OuterRef("session_id"), student=OuterRef("student"), status=Status.PRESENT
+    )
+    status = AttendanceRecord.objects.filter(session=OuterRef("session_id"), student=OuterRef("student")).order_by()
+    return (
+        Enrollment.objects.filter(pk__in=enrollments.values("pk"))
+        .annotate(session_id=F("course__sessions"), session_day=F("course__sessions__starts_at__date"))
+        .filter(session_id__in=sessions, session_day__gte=F("enrolled_on"))
+        .filter(~Exists(present))
+        .annotate(status=Subquery(status.values("status")[:1]))
+        .values_list("pk", "student_id", "session_id", "status")
+        .order_by()
+    )
+
+
+def statuses_of_students(students, sessions):
+    """(session id, student id, status) of the records of `students` in `sessions`."""
+    return AttendanceRecord.objects.filter(student__in=students, session__in=sessions).values_list(
+        "session_id", "student_id", "status"
+    )
+
+
+def records_to_export(course, *, first=None, last=None, student=None):
+    """The course's records (between the local dates `first` and `last`, of one `student`, when given) as tuples
+    for an export, oldest session first: the session as its id, and the submission time as the text of
+    its UTC value ("2026-09-01 08:02:11.5+00" on PostgreSQL, without the offset on SQLite), since Django reads
+    a PostgreSQL timestamp through psycopg's pure-Python parser, a few microseconds a value: most of the time
+    of a 100,000-row export."""
+    records = AttendanceRecord.objects.filter(session__in=sessions_in(courses=[course], first=first, last=last))
+    if student:
+        records = records.filter(student=student)
+    return records.order_by("session__starts_at", "student__last_name", "pk").values_list(
+        "session_id",
+        "student__student_number",
+        "student__last_name",
+        "student__first_name",
+        "student__email",
+        "status",
+        "method",
+        Cast("submitted_at", CharField()),
+        "is_late",
     )

@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/reports.py [--students 300] [--sessions 60] [--repeat 7]
 
-Builds the course in its own PostgreSQL database (`attendance_reports_bench`, made anew at each run), then
-times each request through Django's test client (the full middleware stack, in this process, so the figures
-are server time without network) and prints one JSON line last with each median in milliseconds.
+Builds the course in its own PostgreSQL database (`attendance_reports_bench`, made anew at each run, then
+analysed as autovacuum would), then times each request through Django's test client (the full middleware stack,
+in this process, so the figures are server time without network): the median in milliseconds, and for the
+exports the rows written per second (a records export has a row per record, a register export a row per
+student). The CSV export is then streamed once more under tracemalloc, whole and cut to the first half of the
+sessions, for its peak memory: the same for both means it does not grow with the rows. One JSON line comes last.
 """
 
 import argparse
@@ -13,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,7 +92,18 @@ def build(student_count, session_count):
         ),
         batch_size=5000,
     )
-    return teacher, course
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return teacher, course, (now - timedelta(days=session_count)).date()
+
+
+def consume(response):
+    """The bytes of a response, streamed or not, read as a client would."""
+    if hasattr(response, "streaming_content"):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
 
 
 def timed(client, url, repeat):
@@ -96,12 +111,19 @@ def timed(client, url, repeat):
     for _ in range(repeat):
         started = time.perf_counter()
         response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            for _chunk in response.streaming_content:
-                pass
+        consume(response)
         assert response.status_code == 200, (url, response.status_code)
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 1)
+
+
+def peak_memory(client, url):
+    """(peak bytes allocated while streaming `url`, bytes streamed)."""
+    tracemalloc.start()
+    size = consume(client.get(url))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, size
 
 
 def main():
@@ -117,20 +139,38 @@ def main():
     from django.test import Client
     from django.urls import reverse
 
-    teacher, course = build(args.students, args.sessions)
+    teacher, course, middle = build(args.students, args.sessions)
     client = Client()
     client.force_login(teacher)
+
+    def export(kind, file_format):
+        return reverse("reports:course_export", args=[course.pk, kind, file_format])
+
     urls = {
         "course_report_ms": reverse("reports:course_report", args=[course.pk]),
         "register_ms": reverse("reports:course_register", args=[course.pk]),
-        "records_csv_ms": reverse("reports:course_export", args=[course.pk, "records", "csv"]),
-        "records_xlsx_ms": reverse("reports:course_export", args=[course.pk, "records", "xlsx"]),
-        "register_csv_ms": reverse("reports:course_export", args=[course.pk, "register", "csv"]),
-        "register_xlsx_ms": reverse("reports:course_export", args=[course.pk, "register", "xlsx"]),
+        "register_all_ms": reverse("reports:course_register", args=[course.pk]) + "?page=all",
+        "records_csv_ms": export("records", "csv"),
+        "records_xlsx_ms": export("records", "xlsx"),
+        "register_csv_ms": export("register", "csv"),
+        "register_xlsx_ms": export("register", "xlsx"),
     }
     client.get(urls["course_report_ms"])  # warm the template cache
-    result = {"students": args.students, "sessions": args.sessions}
-    result.update({key: timed(client, url, args.repeat) for key, url in urls.items()})
+    records = args.students * args.sessions
+    result = {"students": args.students, "sessions": args.sessions, "records": records}
+    for key, url in urls.items():
+        result[key] = timed(client, url, args.repeat)
+        if key.endswith(("_csv_ms", "_xlsx_ms")):
+            rows = records if key.startswith("records_") else args.students
+            result[key.replace("_ms", "_rows_per_s")] = round(rows / result[key] * 1000)
+    peak, size = peak_memory(client, urls["records_csv_ms"])
+    half_peak, half_size = peak_memory(client, urls["records_csv_ms"] + f"?to={middle.isoformat()}")
+    result.update(
+        records_csv_mb=round(size / 1e6, 1),
+        records_csv_peak_mb=round(peak / 1e6, 2),
+        half_records_csv_mb=round(half_size / 1e6, 1),
+        half_records_csv_peak_mb=round(half_peak / 1e6, 2),
+    )
     print(json.dumps(result))
 
 

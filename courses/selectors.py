@@ -3,8 +3,8 @@ out of a user's scope is never found (404), rather than found and refused."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -169,3 +169,24 @@ def feed_sessions(user):
     return sessions.filter(
         starts_at__gte=now - timedelta(days=60), starts_at__lte=now + timedelta(days=180)
     ).select_related("course")
+
+
+def upcoming_sessions_of_students(students, *, limit=3):
+    """The next `limit` sessions of each of `students` (of their active enrolments in active courses), in one
+    query: sessions with the `student_id` they are for, by student then time."""
+    rank = Window(RowNumber(), partition_by=F("student_id"), order_by=[F("starts_at").asc(), F("pk").asc()])
+    return (
+        ClassSession.objects.annotate(
+            student_id=F("course__enrollments__student"), enrolment_active=F("course__enrollments__active")
+        )
+        .filter(
+            student_id__in=[student.pk for student in students],
+            enrolment_active=True,
+            course__archived=False,
+            ends_at__gte=timezone.now(),
+        )
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .select_related("course")
+        .order_by("student_id", "starts_at", "pk")
+    )

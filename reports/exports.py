@@ -1,16 +1,20 @@
-"""CSV (streamed: flat memory however many rows) and XLSX (openpyxl's write-only mode) exports."""
+"""CSV (streamed: flat memory however many rows) and XLSX (xlsxwriter's constant-memory mode) exports.
+
+Every text cell goes through `safe`, in the writers, whatever the column."""
 
 import csv
 import tempfile
+from datetime import UTC, datetime
 
+import xlsxwriter
 from asgiref.sync import sync_to_async
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from attendance import selectors as attendance_selectors
 from attendance.models import Method, Status
+from courses import selectors as course_selectors
 from reports import selectors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,6 +34,24 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def _local_minutes():
+    """A function giving the local "YYYY-MM-DD HH:MM" of a UTC time written as text ("2026-09-01 08:02:11.5",
+    with "+00" on PostgreSQL), parsing each distinct minute once: the records of a session share a few."""
+    zone = timezone.get_current_timezone()
+    seen = {}
+
+    def local(text):
+        minute = text[:16]
+        if minute not in seen:
+            moment = datetime.fromisoformat(text)
+            if moment.utcoffset():
+                raise ValueError(f"Expected a UTC time, got {text!r}")
+            seen[minute] = _local(moment.replace(tzinfo=UTC).astimezone(zone))
+        return seen[minute]
+
+    return local
+
+
 def records_rows(course, *, first=None, last=None, student=None):
     """The header, then one row per attendance record of the course, oldest first, read in chunks."""
     yield [
@@ -44,65 +66,73 @@ def records_rows(course, *, first=None, last=None, student=None):
         _("Submitted at"),
         _("Late check-in"),
     ]
-    values = attendance_selectors.records_for_export(course, first=first, last=last, student=student)
-    zone = timezone.get_current_timezone()
-    statuses, methods = dict(Status.choices), dict(Method.choices)
-    yes, no = _("yes"), _("no")
-    session_starts = {}  # a few dozen sessions, many thousand rows: format each start once
-    for starts_at, number, last_name, first_name, email, status, method, submitted_at, is_late in values.iterator(
+    # A few hundred sessions and labels for a hundred thousand rows: each is formatted once.
+    starts = {
+        session.pk: _local(session.starts_at)
+        for session in course_selectors.sessions_in(courses=[course], first=first, last=last)
+    }
+    statuses = {value: str(label) for value, label in Status.choices}
+    methods = {value: str(label) for value, label in Method.choices}
+    late = {True: _("yes"), False: _("no")}
+    submitted = _local_minutes()
+    records = attendance_selectors.records_to_export(course, first=first, last=last, student=student)
+    for session_id, number, last_name, first_name, email, status, method, submitted_at, is_late in records.iterator(
         chunk_size=2000
     ):
-        if starts_at not in session_starts:
-            session_starts[starts_at] = _local(starts_at)
         yield [
-            session_starts[starts_at],
+            starts[session_id],
             course.code,
             number,
-            safe(last_name),
-            safe(first_name),
+            last_name,
+            first_name,
             email,
-            str(statuses[status]),
-            str(methods[method]),
-            submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            yes if is_late else no,
+            statuses[status],
+            methods[method],
+            submitted(submitted_at),
+            late[is_late],
         ]
 
 
-def _letter(cell):
-    return "" if cell == selectors.NOT_ENROLLED else Status.of(cell).letter
+def _letters():
+    """{register cell: its letter}; nothing before the student enrolled."""
+    return {None: Status.of(None).letter, selectors.NOT_ENROLLED: "", **{s.value: s.letter for s in Status}}
 
 
 def register_rows(course, *, first=None, last=None, student=None):
     """The register as a table: a student per row, a held session per column, then counts and the rate,
     all over the sessions the filters keep. No session in range gives the header alone."""
-    sessions, students, statuses = selectors.register(course)
-    if first:
-        sessions = [s for s in sessions if timezone.localtime(s.starts_at).date() >= first]
-    if last:
-        sessions = [s for s in sessions if timezone.localtime(s.starts_at).date() <= last]
+    enrollments = course_selectors.roster(course)
     if student:
-        students = [s for s in students if s.pk == student.pk]
+        enrollments = enrollments.filter(student=student)
+    sessions, students, rows = selectors.register(course, enrollments=list(enrollments) if student else None)
+    columns = [
+        index
+        for index, session in enumerate(sessions)
+        if (not first or timezone.localtime(session.starts_at).date() >= first)
+        and (not last or timezone.localtime(session.starts_at).date() <= last)
+    ]
     yield [
         _("Student number"),
         _("Last name"),
         _("First name"),
-        *[_local(s.starts_at) for s in sessions],
+        *[_local(sessions[index].starts_at) for index in columns],
         _("Present"),
         _("Late"),
         _("Absent"),
         _("Excused"),
         _("Rate (%)"),
     ]
-    if not sessions:
+    if not columns:
         return
-    tallies = {row.student_id: row.tally for row in selectors.course_rates(course, first=first, last=last)}
+    tallies = {row.student_id: row.tally for row in selectors.enrollment_rates(enrollments, first=first, last=last)}
+    letters = _letters()
     for person in students:
-        tally = tallies[person.pk]
+        tally, cells = tallies[person.pk], rows[person.pk]
         yield [
             person.student_number,
-            safe(person.last_name),
-            safe(person.first_name),
-            *[_letter(statuses[person.pk][s.pk]) for s in sessions],
+            person.last_name,
+            person.first_name,
+            *[letters[cells[index]] for index in columns],
             tally.present,
             tally.late,
             tally.absent,
@@ -122,7 +152,7 @@ def _csv_chunks(rows):
     writer = csv.writer(_Line())
     chunk = []
     for row in rows:
-        chunk.append(writer.writerow(row))
+        chunk.append(writer.writerow(map(safe, row)))
         if len(chunk) == ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
@@ -147,11 +177,22 @@ def csv_response(rows, filename, *, asynchronous):
 
 
 def xlsx_response(rows, filename):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for row in rows:
-        sheet.append(row)
+    """The rows as a workbook, written by xlsxwriter row by row to a temporary file (its constant-memory mode):
+    a string cell is written as text (escaped by `safe`, never read as a formula, a link or a number), a number
+    as a number."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(output)
+    workbook = xlsxwriter.Workbook(
+        output,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    sheet = workbook.add_worksheet()
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for row_number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                write_string(row_number, column, safe(value))
+            elif value is not None:
+                write_number(row_number, column, value)
+    workbook.close()
     output.seek(0)
     return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)

@@ -8,12 +8,14 @@ sessions held since they enrolled. Held sessions without a record, and pending c
 attended. No held session (or only excused ones) gives no rate, shown as "no sessions yet", never a division
 by zero.
 
-Counts come in two shapes, both ending in a Tally: per enrolment, counted by the database
-(`enrollment_rates`), and per cell of a register (`register`), summed by session, by week or by course.
+Every count ends in a Tally, made whatever the size of the course from the number of cells (held sessions x
+students enrolled by then, counted from the dates) and the few cells that are not present records, read in one
+query: per enrolment (`enrollment_rates`) and per session (`course_report`), summed by week (`weekly_rates`) or
+over the institution. Only the register (`register`) reads every cell, to show it.
 """
 
-from bisect import bisect_left
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
@@ -33,12 +35,6 @@ class Tally:
     absent: int = 0
     excused: int = 0
     pending: int = 0
-
-    def add(self, status):
-        """Count one register cell: a status, or None (no record of a held session: absent)."""
-        if status != NOT_ENROLLED:
-            name = status or Status.ABSENT
-            setattr(self, name, getattr(self, name) + 1)
 
     def __add__(self, other):
         return Tally(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -65,25 +61,71 @@ def is_at_risk(tally, threshold):
     return tally.rate is not None and tally.rate < threshold
 
 
-def enrollment_rates(enrollments, *, now=None, first=None, last=None):
-    """The enrollments, each with its `tally`, in two queries whatever the size.
+# A held session without the student's record counts as absent; pending and absent students were missing.
+MISSING = {None, Status.ABSENT, Status.PENDING}
 
-    The statuses are counted by the database over each student's records of their course's held sessions
-    since enrolment; the held sessions are read once and counted from each enrolment date, and what has no
-    record is absent. `first` and `last` (dates) narrow it to the sessions between them.
+
+def _tally(others, cells):
+    """The Tally of `cells` register cells, of which `others` {status or None: number} are not present records
+    (None: no record): every other cell is one."""
+    return Tally(
+        present=cells - sum(others.values()),
+        late=others[Status.LATE],
+        absent=others[Status.ABSENT] + others[None],
+        excused=others[Status.EXCUSED],
+        pending=others[Status.PENDING],
+    )
+
+
+def _cells_not_present(enrollments, sessions):
+    """The register cells of `enrollments` x `sessions` (querysets) that are not present records, in one query:
+    ({enrolment id: {status: number}}, {session id: {status: number}}, {session id: ids of the students
+    missing})."""
+    by_enrollment, by_session, missing = defaultdict(Counter), defaultdict(Counter), defaultdict(set)
+    for enrollment_id, student_id, session_id, status in attendance_selectors.cells_not_present(enrollments, sessions):
+        by_enrollment[enrollment_id][status] += 1
+        by_session[session_id][status] += 1
+        if status in MISSING:
+            missing[session_id].add(student_id)
+    return by_enrollment, by_session, missing
+
+
+def _day(session):
+    return timezone.localtime(session.starts_at).date()
+
+
+def _held_since(days, enrolled_on):
+    """How many of the sorted `days` of a course's held sessions are on or after `enrolled_on`."""
+    return len(days) - bisect_left(days, enrolled_on)
+
+
+def _session_tallies(sessions, enrolled_on, others):
+    """[(session, Tally)] of `sessions`, each over the students enrolled in its course by its day, from
+    {course id: sorted enrolment dates} and the cells that are not present, by session."""
+    return [
+        (session, _tally(others[session.pk], bisect_right(enrolled_on[session.course_id], _day(session))))
+        for session in sessions
+    ]
+
+
+def enrollment_rates(enrollments, *, now=None, first=None, last=None):
+    """The enrollments (a queryset), each with its `tally`, in three queries whatever the size.
+
+    The held sessions of their courses are counted from each enrolment date, and the database reads only the
+    cells that are not present records. `first` and `last` (dates) narrow it to the sessions between them.
     """
-    sessions = attendance_selectors.sessions_held(course_selectors.sessions_in(first=first, last=last), now=now)
-    rows = list(attendance_selectors.with_status_counts(enrollments, sessions))
+    rows = list(enrollments)
+    sessions = attendance_selectors.sessions_held(
+        course_selectors.sessions_in(courses={row.course_id for row in rows}, first=first, last=last), now=now
+    )
+    others = _cells_not_present(enrollments, sessions)[0]
     held_days = defaultdict(list)
-    for course_id, day in course_selectors.session_days(sessions.filter(course__in={row.course_id for row in rows})):
+    for course_id, day in course_selectors.session_days(sessions):
         held_days[course_id].append(day)
     for days in held_days.values():
         days.sort()
     for row in rows:
-        days = held_days[row.course_id]
-        held = len(days) - bisect_left(days, row.enrolled_on)
-        recorded = row.present + row.late + row.excused + row.pending
-        row.tally = Tally(row.present, row.late, max(held - recorded, 0), row.excused, row.pending)
+        row.tally = _tally(others[row.pk], _held_since(held_days[row.course_id], row.enrolled_on))
     return rows
 
 
@@ -92,52 +134,68 @@ def course_rates(course, *, query="", now=None, first=None, last=None):
     return enrollment_rates(course_selectors.roster(course, search=query), now=now, first=first, last=last)
 
 
-def _grid(enrollments, sessions):
-    """{student id: {session id: status, None or NOT_ENROLLED}}: each enrolled student's cell for each session
-    of their course in `sessions`."""
-    statuses = {
-        (session_id, student_id): status
-        for session_id, student_id, status in attendance_selectors.statuses_in(sessions)
-    }
-    days = defaultdict(list)
-    for session in sessions:
-        days[session.course_id].append((timezone.localtime(session.starts_at).date(), session.pk))
-    cells = defaultdict(dict)
-    for enrollment in enrollments:
-        row = cells[enrollment.student_id]
-        for day, session_id in days[enrollment.course_id]:
-            row[session_id] = (
-                NOT_ENROLLED if day < enrollment.enrolled_on else statuses.get((session_id, enrollment.student_id))
-            )
-    return cells
+def course_report(course, *, query="", now=None):
+    """A course's report from one reading of its register, in four queries (five with a `query`):
+
+    - its active students (those matching `query`), by name, each with their `tally`;
+    - per held session, oldest first: its `tally` and the names of who was `missing` (absent, pending or no
+      record).
+    """
+    enrollments = course_selectors.roster(course).select_related(None).select_related("student")
+    sessions = attendance_selectors.held_sessions(course, now=now).order_by("starts_at")
+    roster, held = list(enrollments), list(sessions)
+    by_enrollment, by_session, missing = _cells_not_present(enrollments, sessions)
+    days = [_day(session) for session in held]
+    enrolled_on = {course.pk: sorted(row.enrolled_on for row in roster)}
+    for row in roster:
+        row.tally = _tally(by_enrollment[row.pk], _held_since(days, row.enrolled_on))
+    names = [row.student.get_full_name() for row in roster]
+    order = {row.student_id: index for index, row in enumerate(roster)}
+    summaries = [
+        {
+            "session": session,
+            "tally": tally,
+            "missing": [names[index] for index in sorted(order[pk] for pk in missing[session.pk])],
+        }
+        for session, tally in _session_tallies(held, enrolled_on, by_session)
+    ]
+    if query:
+        matching = set(course_selectors.roster(course, search=query).values_list("pk", flat=True))
+        roster = [row for row in roster if row.pk in matching]
+    return roster, summaries
 
 
-def register(course, *, now=None):
-    """The grid of a course: held sessions (columns), students (rows) and each cell, in three queries.
+def register(course, *, enrollments=None, first=None, last=None, now=None):
+    """The grid of a course: held sessions (columns), students (rows) and {student id: [cell per session]}, in
+    three queries. `enrollments` narrows the rows (a page of the roster, students loaded), `first` and `last`
+    (dates) the columns.
 
     A cell is a status, None (no record: counts as absent) or NOT_ENROLLED (before the student joined).
     """
-    sessions = list(attendance_selectors.held_sessions(course, now=now).order_by("starts_at"))
-    enrollments = list(course_selectors.roster(course))
-    students = []
+    sessions = attendance_selectors.held_sessions(course, now=now).order_by("starts_at")
+    if first:
+        sessions = sessions.filter(starts_at__date__gte=first)
+    if last:
+        sessions = sessions.filter(starts_at__date__lte=last)
+    sessions = list(sessions)
+    if enrollments is None:
+        enrollments = course_selectors.roster(course)
+        records = attendance_selectors.statuses_in(sessions)
+    else:
+        records = attendance_selectors.statuses_of_students([e.student_id for e in enrollments], sessions)
+    days = [_day(session) for session in sessions]
+    column = {session.pk: index for index, session in enumerate(sessions)}
+    students, rows = [], {}
     for enrollment in enrollments:
         enrollment.student.enrolled_on = enrollment.enrolled_on
         students.append(enrollment.student)
-    return sessions, students, _grid(enrollments, sessions)
-
-
-def session_summaries(sessions, students, statuses):
-    """Per held session of a register: its tally and who was missing (absent, no record or pending)."""
-    summaries = []
-    for session in sessions:
-        tally, missing = Tally(), []
-        for student in students:
-            status = statuses[student.pk].get(session.pk)
-            tally.add(status)
-            if status in {None, Status.ABSENT, Status.PENDING}:
-                missing.append(student)
-        summaries.append({"session": session, "tally": tally, "missing": missing})
-    return summaries
+        joined = bisect_left(days, enrollment.enrolled_on)
+        rows[enrollment.student_id] = [NOT_ENROLLED] * joined + [None] * (len(sessions) - joined)
+    for session_id, student_id, status in records:
+        row = rows.get(student_id)
+        if row is not None and row[column[session_id]] != NOT_ENROLLED:
+            row[column[session_id]] = status
+    return sessions, students, rows
 
 
 def _monday(moment):
@@ -145,20 +203,12 @@ def _monday(moment):
     return day - timedelta(days=day.weekday())
 
 
-def _weekly(sessions, cells):
-    """[(Monday, rate)] over the weeks of `sessions`, from register cells."""
+def weekly_rates(tallies):
+    """[(Monday, rate)] of the weeks of [(session, Tally)], for a chart."""
     weeks = defaultdict(Tally)
-    for session in sessions:
-        tally = weeks[_monday(session.starts_at)]
-        for row in cells.values():
-            if session.pk in row:
-                tally.add(row[session.pk])
+    for session, tally in tallies:
+        weeks[_monday(session.starts_at)] += tally
     return [(week, round(weeks[week].rate, 1)) for week in sorted(weeks) if weeks[week].rate is not None]
-
-
-def weekly_rates(sessions, statuses):
-    """[(Monday, rate)] of a course's register, for its chart."""
-    return _weekly(sessions, statuses)
 
 
 def student_timeline(enrollment, *, now=None):
@@ -170,27 +220,41 @@ def student_timeline(enrollment, *, now=None):
 
 
 def institution_overview(*, now=None):
-    """Every active course's tally (the sum of its students') and its students at risk, lowest rate first."""
+    """Every active course's tally (the sum of its students'), its students at risk (`at_risk_rows`: their
+    enrolments with their tally, lowest rate first) and how many (`at_risk`); the courses lowest rate first."""
     courses = {}
     for row in enrollment_rates(course_selectors.enrollments_in_active_courses(), now=now):
-        entry = courses.setdefault(row.course_id, {"course": row.course, "tally": Tally(), "at_risk_students": set()})
+        entry = courses.setdefault(row.course_id, {"course": row.course, "tally": Tally(), "at_risk_rows": []})
         entry["tally"] += row.tally
         if is_at_risk(row.tally, row.course.risk_threshold):
-            entry["at_risk_students"].add(row.student_id)
+            entry["at_risk_rows"].append(row)
     for entry in courses.values():
-        entry["at_risk"] = len(entry["at_risk_students"])
+        entry["at_risk_rows"].sort(key=_by_rate)
+        entry["at_risk"] = len(entry["at_risk_rows"])
     return sorted(courses.values(), key=lambda e: (e["tally"].rate is None, e["tally"].rate or 0))
+
+
+def _by_rate(row):
+    return (row.tally.rate, row.student.last_name, row.student.first_name, row.course.code)
+
+
+def students_at_risk(overview):
+    """The enrolments below their course's threshold in an `institution_overview`, lowest rate first."""
+    return sorted((row for entry in overview for row in entry["at_risk_rows"]), key=_by_rate)
 
 
 def weekly_trend(*, weeks=8, now=None):
     """[(Monday, rate)] over the institution's held sessions of the last `weeks` weeks: every active
     student of every active course, a held session without their record counted absent, as in the reports."""
     now = now or timezone.now()
-    enrollments = list(course_selectors.enrollments_in_active_courses())
-    sessions = list(
-        attendance_selectors.sessions_held(
-            course_selectors.sessions_in(courses={e.course_id for e in enrollments}),
-            now=now,
-        ).filter(starts_at__gte=now - timedelta(weeks=weeks))
-    )
-    return _weekly(sessions, _grid(enrollments, sessions))
+    enrollments = course_selectors.enrollments_in_active_courses()
+    sessions = attendance_selectors.sessions_held(
+        course_selectors.sessions_in(courses=course_selectors.active_courses()), now=now
+    ).filter(starts_at__gte=now - timedelta(weeks=weeks))
+    enrolled_on = defaultdict(list)
+    for course_id, day in enrollments.values_list("course_id", "enrolled_on").order_by():
+        enrolled_on[course_id].append(day)
+    for days in enrolled_on.values():
+        days.sort()
+    others = _cells_not_present(enrollments, sessions)[1]
+    return weekly_rates(_session_tallies(sessions, enrolled_on, others))

@@ -1,10 +1,13 @@
 """Read-only pages: each role's dashboard, a parent's child, a course's report and register, a student's
 report, exports."""
 
+from collections import defaultdict
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,7 +20,7 @@ from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
 from courses import selectors as course_selectors
 from reports import exports, selectors
-from reports.selectors import NOT_ENROLLED, is_at_risk
+from reports.selectors import is_at_risk
 
 
 def _teacher_dashboard(user):
@@ -40,22 +43,49 @@ def _student_dashboard(user):
     }
 
 
+def _courses_of_children(user, children, *, archived=False, teachers=False):
+    """Give each child `rates`: their active enrolments that the user may follow (in archived courses too, with
+    `archived`), by course code, each with its `tally` and `at_risk`; in three queries (four with `teachers`)
+    however many children and courses."""
+    enrollments = course_selectors.enrollments_visible_to(user).filter(active=True, student__in=children)
+    if not archived:
+        enrollments = enrollments.filter(course__archived=False)
+    if teachers:
+        enrollments = enrollments.prefetch_related("course__teachers")
+    rates = defaultdict(list)
+    for row in sorted(selectors.enrollment_rates(enrollments), key=lambda row: row.course.code):
+        row.at_risk = is_at_risk(row.tally, row.course.risk_threshold)
+        rates[row.student_id].append(row)
+    for child in children:
+        child.rates = rates[child.pk]
+
+
 def _parent_dashboard(user):
     children = list(children_of(user))
+    _courses_of_children(user, children)
+    upcoming = defaultdict(list)
+    for session in course_selectors.upcoming_sessions_of_students(children, limit=3):
+        upcoming[session.student_id].append(session)
     for child in children:
-        child.upcoming = course_selectors.upcoming_sessions_of_student(child, limit=3)
+        child.upcoming = upcoming[child.pk]
     return {"children": children}
+
+
+AT_RISK_ON_DASHBOARD = 5
 
 
 def _admin_dashboard(user):
     managed = course_selectors.sessions_managed_by(user)
     overview = selectors.institution_overview()
+    at_risk = selectors.students_at_risk(overview)
     return {
         "role_counts": role_counts(),
         "course_count": course_selectors.courses_managed_by(user).filter(archived=False).count(),
         "today": attendance_selectors.with_live_counts(course_selectors.sessions_on_day(managed, timezone.localdate())),
         "lowest": overview[:5],
-        "at_risk_count": len(set().union(*(entry["at_risk_students"] for entry in overview))),
+        "at_risk": at_risk[:AT_RISK_ON_DASHBOARD],
+        "at_risk_count": len({row.student_id for row in at_risk}),
+        "at_risk_rows": len(at_risk),
         "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_trend()]},
     }
 
@@ -66,6 +96,15 @@ DASHBOARDS = {
     "student": ("reports/dashboard_student.html", _student_dashboard),
     "parent": ("reports/dashboard_parent.html", _parent_dashboard),
 }
+
+
+@login_required
+def at_risk(request):
+    """Every student below the threshold of an active course, lowest rate first: for administrators."""
+    if not request.user.is_admin:
+        raise Http404
+    rows = selectors.students_at_risk(selectors.institution_overview())
+    return render(request, "reports/at_risk.html", {"rows": rows})
 
 
 @login_required
@@ -82,11 +121,8 @@ def home(request):
 @login_required
 def child_detail(request, pk):
     child = get_object_or_404(children_visible_to(request.user), pk=pk)
-    context = {
-        "child": child,
-        "courses": course_selectors.courses_visible_to(child).prefetch_related("teachers"),
-        "upcoming": course_selectors.upcoming_sessions_of_student(child, limit=20),
-    }
+    _courses_of_children(request.user, [child], archived=True, teachers=True)
+    context = {"child": child, "upcoming": course_selectors.upcoming_sessions_of_student(child, limit=20)}
     return render(request, "reports/child_detail.html", context)
 
 
@@ -111,25 +147,37 @@ def _distribution(tallies):
     return bins
 
 
+# A page of a report or a register shows this many students: a course of a thousand is read a page at a time
+# (sorted, searched), and the whole of it exported.
+REPORT_PAGE_SIZE = 100
+
+
 @login_required
 def course_report(request, pk):
     course = _get_managed_course(request, pk)
     query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    rows = sorted(selectors.course_rates(course, query=query), key=SORTS[sort])
+    students, summaries = selectors.course_report(course, query=query)
+    rows = sorted(students, key=SORTS[sort])
     for row in rows:
         row.at_risk = is_at_risk(row.tally, course.risk_threshold)
     total = sum((row.tally for row in rows), selectors.Tally())
-    sessions, students, cells = selectors.register(course)
+    page = Paginator(rows, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "course": course,
         "rows": rows,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_params": urlencode({"sort": sort, "q": query}),
         "query": query,
         "sort": sort,
         "at_risk_count": sum(row.at_risk for row in rows),
-        "summaries": selectors.session_summaries(sessions, students, cells)[::-1],
+        "summaries": summaries[::-1],
         "chart_data": {
-            "weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_rates(sessions, cells)],
+            "weekly": [
+                [week.isoformat(), rate]
+                for week, rate in selectors.weekly_rates((s["session"], s["tally"]) for s in summaries)
+            ],
             "statuses": [total.present, total.late, total.absent, total.excused],
             "distribution": _distribution(row.tally for row in rows),
             "threshold": course.risk_threshold,
@@ -140,14 +188,25 @@ def course_report(request, pk):
 
 @login_required
 def course_register(request, pk):
+    """The register, a page of students at a time (?page=all for every one, to print them all), of the sessions
+    between ?from= and ?to= (dates) when given: a printed page holds about twenty sessions across."""
     course = _get_managed_course(request, pk)
-    sessions, students, cells = selectors.register(course)
+    first, last = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    page = None
+    if request.GET.get("page") != "all":
+        page = Paginator(course_selectors.roster(course), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    enrollments = None if page is None else list(page)
+    sessions, students, rows = selectors.register(course, enrollments=enrollments, first=first, last=last)
     context = {
         "course": course,
         "sessions": sessions,
-        "grid": [(student, [cells[student.pk].get(session.pk) for session in sessions]) for student in students],
+        "grid": [(student, rows[student.pk]) for student in students],
+        "first": first,
+        "last": last,
+        "period_params": urlencode({key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}),
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
         "legend": [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED],
-        "not_enrolled": NOT_ENROLLED,
     }
     return render(request, "reports/course_register.html", context)
 

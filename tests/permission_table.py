@@ -128,4 +128,5 @@ TABLE = {
     "notifications:preferences": ("get", no_args, EVERYONE),
     "notifications:badge": ("get", no_args, EVERYONE),
     "reports:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
+    "reports:at_risk": ("get", no_args, outcomes(404, admin=200)),
 }

@@ -89,17 +89,48 @@ def test_the_register_grid_is_colour_coded_and_printable(teacher, cast):
     assert "data-print" in response.text
 
 
-@pytest.mark.parametrize("view", ["reports:course_report", "reports:course_register"])
-def test_report_pages_make_the_same_queries_at_two_sizes(teacher, cast, view, django_assert_num_queries):
+@pytest.mark.parametrize(
+    ("view", "params"),
+    [("reports:course_report", {}), ("reports:course_register", {}), ("reports:course_register", {"page": "all"})],
+)
+def test_report_pages_make_the_same_queries_at_two_sizes(teacher, cast, view, params, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     build(cast.course, 5, 3)
     with CaptureQueriesContext(connection) as small:
-        teacher.get(reverse(view, args=[cast.course.pk]))
+        teacher.get(reverse(view, args=[cast.course.pk]), params)
     build(cast.course, 40, 12)
     with django_assert_num_queries(len(small)):
-        teacher.get(reverse(view, args=[cast.course.pk]))
+        teacher.get(reverse(view, args=[cast.course.pk]), params)
+
+
+def test_the_register_shows_a_hundred_students_a_page_or_all_of_them_to_print(teacher, cast):
+    from reports.views import REPORT_PAGE_SIZE
+
+    build(cast.course, REPORT_PAGE_SIZE + 4, 2)  # with the cast's own student, 105 in all
+    url = reverse("reports:course_register", args=[cast.course.pk])
+    first = teacher.get(url)
+    assert len(first.context["grid"]) == REPORT_PAGE_SIZE
+    assert "Students 1–100 of 105" in first.text and 'href="?page=2"' in first.text and "?page=all" in first.text
+    assert len(teacher.get(url, {"page": 2}).context["grid"]) == 5
+    every = teacher.get(url, {"page": "all"})
+    assert len(every.context["grid"]) == REPORT_PAGE_SIZE + 5
+    assert "All 105 students" in every.text
+
+
+def test_the_report_lists_a_hundred_students_a_page_and_counts_them_all(teacher, cast):
+    from reports.views import REPORT_PAGE_SIZE
+
+    build(cast.course, REPORT_PAGE_SIZE + 4, 2)
+    url = reverse("reports:course_report", args=[cast.course.pk])
+    response = teacher.get(url, {"sort": "rate"})
+    assert len(response.context["page"]) == REPORT_PAGE_SIZE
+    assert len(response.context["rows"]) == REPORT_PAGE_SIZE + 5
+    assert response.context["at_risk_count"] == 1  # the first student, absent every time
+    assert 'href="?page=2&amp;sort=rate&amp;q="' in response.text
+    last = teacher.get(url, {"sort": "rate", "page": 2})
+    assert len(last.context["page"]) == 5
 
 
 def test_a_student_sees_their_own_rate_and_timeline(client, cast):
@@ -145,10 +176,12 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(teacher, cast):
     enrollments = build(cast.course, 1, 1)
     student = enrollments[0].student
     student.last_name = '=HYPERLINK("http://evil.example","x")'
+    student.email = "=cmd@evil.example"
     student.save()
     for kind in ("register", "records"):
         rows = read_csv(teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, "csv"])))
         assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+        assert not any(cell.startswith("=") for row in rows for cell in row)
         response = teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, "xlsx"]))
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         cells = [cell for row in sheet.iter_rows() for cell in row]
@@ -183,3 +216,34 @@ async def test_under_asgi_the_csv_streams_in_chunks(cast):
     records = await AttendanceRecord.objects.filter(session__course=cast.course).acount()
     assert b"".join(chunks).decode().count("\n") == 1 + records
     assert len(chunks) == -(-(1 + records) // exports.ROWS_PER_CHUNK)
+
+
+def test_the_student_report_leads_a_parent_back_to_the_child_page(client, cast):
+    client.force_login(cast.parent)
+    response = client.get(reverse("reports:student_report", args=[cast.course.pk, cast.student.pk]))
+    breadcrumb = response.text[response.text.index('class="breadcrumb"') : response.text.index("</ol>")]
+    assert reverse("reports:child_detail", args=[cast.student.pk]) in breadcrumb
+    assert reverse("home") in breadcrumb
+
+
+def test_the_student_report_leads_a_teacher_back_to_the_course_report(teacher, cast):
+    response = teacher.get(reverse("reports:student_report", args=[cast.course.pk, cast.student.pk]))
+    breadcrumb = response.text[response.text.index('class="breadcrumb"') : response.text.index("</ol>")]
+    assert reverse("reports:course_report", args=[cast.course.pk]) in breadcrumb
+
+
+def test_the_register_shows_the_sessions_of_a_period_to_print_them(teacher, cast):
+    from reports.views import REPORT_PAGE_SIZE
+
+    build(cast.course, REPORT_PAGE_SIZE, 4)  # sessions 1 to 4 days ago
+    url = reverse("reports:course_register", args=[cast.course.pk])
+    since = (timezone.localdate() - timedelta(days=2)).isoformat()
+    response = teacher.get(url, {"from": since})
+    assert len(response.context["sessions"]) == 2
+    assert all(len(cells) == 2 for _student, cells in response.context["grid"])
+    assert 'id="register-period"' in response.text
+    assert f'href="?page=2&amp;from={since}"' in response.text
+    assert f'href="?page=all&amp;from={since}"' in response.text
+    until = teacher.get(url, {"to": since, "page": "all"})
+    assert len(until.context["sessions"]) == 3 and len(until.context["grid"]) == REPORT_PAGE_SIZE + 1
+    assert teacher.get(url, {"from": "not-a-date"}).status_code == 404

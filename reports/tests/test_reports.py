@@ -109,13 +109,9 @@ def test_at_risk_is_below_the_threshold():
     assert not reports.is_at_risk(reports.Tally(excused=2), 75)
 
 
-def test_tallies_add_up_and_a_missing_record_counts_as_absent():
-    tally = reports.Tally()
-    for status in [Status.PRESENT, None, Status.EXCUSED, reports.NOT_ENROLLED, Status.PENDING]:
-        tally.add(status)
-    assert (tally.present, tally.absent, tally.excused, tally.pending, tally.held) == (1, 1, 1, 1, 4)
-    total = tally + reports.Tally(late=1)
-    assert (total.attended, total.counted, round(total.rate, 1)) == (2, 4, 50.0)
+def test_tallies_add_up():
+    total = reports.Tally(present=1, absent=1, excused=1, pending=1) + reports.Tally(late=1)
+    assert (total.held, total.attended, total.counted, round(total.rate, 1)) == (5, 2, 4, 50.0)
 
 
 def test_a_session_in_progress_does_not_count_yet(course):
@@ -143,14 +139,34 @@ def test_the_register_summaries_and_weekly_rates_follow_the_same_formula(course)
     first, second = enrolled(course), enrolled(course)
     mark(first, sessions, Status.PRESENT, Status.LATE)
     mark(second, sessions, Status.EXCUSED, Status.ABSENT)
-    grid = reports.register(course, now=NOW)
-    summaries = reports.session_summaries(*grid)
+    rows, summaries = reports.course_report(course, now=NOW)
+    assert {row.student_id: row.tally.rate for row in rows} == {first.student_id: 100.0, second.student_id: 0.0}
     assert [(s["tally"].attended, s["tally"].rate) for s in summaries] == [(1, 100.0), (1, 50.0)]
     rates = {row.student_id: row.tally.rate for row in reports.course_rates(course, now=NOW)}
     assert rates == {first.student_id: 100.0, second.student_id: 0.0}
-    sessions_held, _students, cells = grid
-    assert reports.weekly_rates(sessions_held, cells) == [(week_of(sessions[0]), 66.7)]
+    weekly = reports.weekly_rates((s["session"], s["tally"]) for s in summaries)
+    assert weekly == [(week_of(sessions[0]), 66.7)]
     assert reports.weekly_trend(now=NOW) == [(week_of(sessions[0]), 66.7)]
+
+
+def test_the_register_and_the_summaries_tell_no_record_from_not_yet_enrolled(course):
+    sessions = past_sessions(course, 3, first_days_ago=30)
+    early, late_joiner = enrolled(course), enrolled(course, days_ago=29)  # after the first session
+    mark(early, sessions, Status.PRESENT, Status.PENDING, Status.ABSENT)
+    mark(late_joiner, sessions[2:], Status.PRESENT)  # no record of the second session
+    held, _students, rows = reports.register(course, now=NOW)
+    assert held == sessions
+    assert rows[early.student_id] == [Status.PRESENT, Status.PENDING, Status.ABSENT]
+    assert rows[late_joiner.student_id] == [reports.NOT_ENROLLED, None, Status.PRESENT]
+    _rows, summaries = reports.course_report(course, now=NOW)
+    by_name = sorted([early.student, late_joiner.student], key=lambda student: (student.last_name, student.first_name))
+    names = [student.get_full_name() for student in by_name]
+    assert [s["missing"] for s in summaries] == [[], names, [early.student.get_full_name()]]
+    assert [(s["tally"].held, s["tally"].absent, s["tally"].pending) for s in summaries] == [
+        (1, 0, 0),
+        (2, 1, 1),
+        (2, 1, 0),
+    ]
 
 
 def test_the_institution_trend_counts_a_missing_record_as_absent_and_ignores_the_unenrolled(course):
