@@ -1,4 +1,4 @@
-"""CSV (streamed: flat memory however many rows) and XLSX (xlsxwriter's constant-memory mode) exports.
+"""CSV (streamed: flat memory however many rows) and XLSX (written row by row by `reports.xlsx`) exports.
 
 Every text cell goes through `safe`, in the writers, whatever the column."""
 
@@ -6,7 +6,6 @@ import csv
 import tempfile
 from datetime import UTC, datetime
 
-import xlsxwriter
 from asgiref.sync import sync_to_async
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from attendance import selectors as attendance_selectors
 from attendance.models import Method, Status
 from courses import selectors as course_selectors
-from reports import selectors
+from reports import selectors, xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is run as a formula by spreadsheets (CSV and XLSX alike).
@@ -177,22 +176,9 @@ def csv_response(rows, filename, *, asynchronous):
 
 
 def xlsx_response(rows, filename):
-    """The rows as a workbook, written by xlsxwriter row by row to a temporary file (its constant-memory mode):
-    a string cell is written as text (escaped by `safe`, never read as a formula, a link or a number), a number
-    as a number."""
+    """The rows as a workbook, written row by row to a temporary file: a string cell is written as text
+    (escaped by `safe`, never read as a formula, a link or a number), a number as a number."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook = xlsxwriter.Workbook(
-        output,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    sheet = workbook.add_worksheet()
-    write_string, write_number = sheet.write_string, sheet.write_number
-    for row_number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                write_string(row_number, column, safe(value))
-            elif value is not None:
-                write_number(row_number, column, value)
-    workbook.close()
+    xlsx.write(output, (map(safe, row) for row in rows))
     output.seek(0)
     return FileResponse(output, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
