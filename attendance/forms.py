@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ class CheckinForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=CODE_LENGTH + 4,
+        validators=[RegexValidator(r"^[A-Za-z0-9 ]*$", _("A code has only letters and digits, as shown."))],
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",

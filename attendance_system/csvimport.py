@@ -41,7 +41,15 @@ def read_rows(*, text=None, upload=None):
     sample = (text or "")[:2048]
     # Spreadsheets in many European locales save CSV with semicolons.
     delimiter = ";" if ";" in sample and "," not in sample else ","
-    for number, row in enumerate(csv.reader(io.StringIO(text or ""), delimiter=delimiter), start=1):
+    reader = csv.reader(io.StringIO(text or ""), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # A field past the csv module's limit (128 KB), or a stray NUL: no import has such a line.
+            raise ImportRejected([LineError(reader.line_num, _("this line cannot be read as CSV."))]) from None
         cells = [cell.strip() for cell in row]
         if any(cells):
-            yield number, cells
+            yield reader.line_num, cells

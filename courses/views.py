@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import teacher_required
 from accounts.selectors import children_of
+from attendance_system import params
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
 from courses import calendar, selectors, services
@@ -219,10 +218,7 @@ def session_restore(request, pk):
 
 
 def _day(value):
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return params.day(value) or timezone.localdate()
 
 
 @login_required

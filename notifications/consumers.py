@@ -56,3 +56,10 @@ class PersonalConsumer(FragmentConsumer):
             visible = import_string(settings.LIVE_VISIBLE_SESSIONS)(user, session_ids[:MAX_WATCHED_SESSIONS])
             groups += [session_watch_group(pk) for pk in visible]
         return groups
+
+
+class NoSuchSocket(AsyncWebsocketConsumer):
+    """Any other WebSocket address: refused, as an unknown page is a 404."""
+
+    async def connect(self):
+        await self.close()

@@ -2,7 +2,6 @@
 report, exports."""
 
 from collections import defaultdict
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from attendance import selectors as attendance_selectors
 from attendance.forms import CheckinForm
 from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
+from attendance_system import params
 from courses import selectors as course_selectors
 from reports import exports, selectors
 from reports.selectors import is_at_risk
@@ -212,10 +212,13 @@ def course_register(request, pk):
 
 
 def _date(value):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Http404 from None
+    """A date filter: absent is None, anything that is not a date served is 404."""
+    if not value:
+        return None
+    parsed = params.day(value)
+    if parsed is None:
+        raise Http404
+    return parsed
 
 
 @login_required
@@ -224,9 +227,8 @@ def course_export(request, pk, kind, file_format):
     course = _get_managed_course(request, pk)
     student = None
     if request.GET.get("student"):
-        if not request.GET["student"].isdigit():
-            raise Http404
-        student = get_object_or_404(course_selectors.students_of(course), pk=request.GET["student"])
+        student_pk = params.id_or_404(request.GET["student"])
+        student = get_object_or_404(course_selectors.students_of(course), pk=student_pk)
     build = exports.register_rows if kind == "register" else exports.records_rows
     rows = build(course, first=_date(request.GET.get("from")), last=_date(request.GET.get("to")), student=student)
     filename = f"{slugify(course.code)}-{kind}"

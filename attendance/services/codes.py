@@ -23,6 +23,12 @@ def rotating_code(secret: str, step: int) -> str:
     return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
 
 
+def _same(code, typed):
+    """Compared in constant time, as bytes: whatever a student typed (accents, full-width letters) is only a
+    code that does not match."""
+    return hmac.compare_digest(code.encode(), typed.encode())
+
+
 def _step(code, now):
     return int((now - code.issued_at).total_seconds() // code.rotate_seconds)
 
@@ -41,16 +47,16 @@ def code_matches(code: AttendanceCode, typed: str, now) -> bool:
     if code.ended_at is not None or now >= code.expires_at:
         return False
     if not code.rotate_seconds:
-        return hmac.compare_digest(code.code, typed)
+        return _same(code.code, typed)
     # The code shown just before the current one stays good for one more period, for slow typists.
     step = _step(code, now)
-    return any(hmac.compare_digest(rotating_code(code.secret, s), typed) for s in (step, step - 1) if s >= 0)
+    return any(_same(rotating_code(code.secret, s), typed) for s in (step, step - 1) if s >= 0)
 
 
 def code_was(code: AttendanceCode, typed: str, now) -> bool:
     """Whether `typed` was this code once: a fixed code past its time, or a rotating one past its grace."""
     if not code.rotate_seconds:
-        return hmac.compare_digest(code.code, typed)
+        return _same(code.code, typed)
     step = _step(code, now)
     return any(rotating_code(code.secret, s) == typed for s in range(max(step - RECOGNISED_PERIODS, 0), step + 1))
 

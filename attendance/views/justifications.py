@@ -13,6 +13,7 @@ from accounts.selectors import children_of
 from attendance import selectors, services
 from attendance.forms import DenyForm, JustificationForm
 from attendance.models import JustificationState
+from attendance_system import params
 from attendance_system.errors import DomainError
 
 
@@ -40,7 +41,7 @@ def _student_for(request):
     if request.user.is_student:
         return request.user
     if request.user.is_parent:
-        return get_object_or_404(children_of(request.user), pk=request.GET.get("student") or 0)
+        return get_object_or_404(children_of(request.user), pk=params.id_or_404(request.GET.get("student")))
     raise PermissionDenied
 
 
