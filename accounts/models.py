@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from attendance_system.validators import no_control_characters
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -41,6 +43,8 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[no_control_characters])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[no_control_characters])
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STUDENT)
     student_number = models.CharField(
         _("student number"),

@@ -10,11 +10,12 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from attendance_system.validators import no_control_characters
 
 
 class Course(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[no_control_characters])
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -107,7 +108,7 @@ class ClassSession(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    room = models.CharField(_("room"), max_length=100, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True, validators=[no_control_characters])
     state = models.CharField(_("state"), max_length=10, choices=SessionState.choices, default=SessionState.SCHEDULED)
     late_after_minutes = models.PositiveSmallIntegerField(
         _("late after (minutes)"),

@@ -130,11 +130,11 @@ def session_delete(*, session):
 
 
 def _student_for(identifier):
+    """The student with this email or number. Anyone else, or no one, gets the same answer: a roster form must
+    not tell a teacher whether an account exists, nor whose it is."""
     user = user_by_identifier(identifier)
-    if user is None:
-        raise DomainError(_("No account has the email or student number “%(id)s”.") % {"id": identifier})
-    if user.role != Role.STUDENT:
-        raise DomainError(_("%(user)s is not a student.") % {"user": user})
+    if user is None or user.role != Role.STUDENT:
+        raise DomainError(_("No student has the email or student number “%(id)s”.") % {"id": identifier})
     return user
 
 

@@ -18,7 +18,8 @@ def _message(notification):
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
     context = {"notification": notification, "user": user, "link": link}
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("notifications/email/subject.txt", context).strip()
+        # One line whatever the title holds: a line break in a header would stop the email from being sent.
+        subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
         html = render_to_string(f"notifications/email/{notification.kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])

@@ -44,6 +44,23 @@ class TestProfile:
         user.refresh_from_db()
         assert (user.first_name, user.last_name) == ("New", "Name")
 
+    @pytest.mark.parametrize(
+        ("name", "why"),
+        [
+            ("Bernard\r\nBcc: all@school.org", "control characters are not allowed"),
+            ("Tab\there", "control characters are not allowed"),
+            ("Nul\x00", "Null characters are not allowed"),
+        ],
+    )
+    def test_a_name_with_a_line_break_or_control_character_is_refused(self, client, name, why):
+        user = StudentFactory(last_name="Kept")
+        client.force_login(user)
+        response = client.post(reverse("accounts:profile"), {"first_name": "Ann", "last_name": name})
+        assert response.status_code == 200
+        assert why in response.text
+        user.refresh_from_db()
+        assert user.last_name == "Kept"
+
     def test_a_blank_name_is_refused(self, client):
         user = StudentFactory(first_name="Kept")
         client.force_login(user)

@@ -117,14 +117,15 @@ class TestSessions:
 class TestRoster:
     def test_enrolling_an_unknown_email_shows_why(self, teacher_client, cast):
         response = teacher_client.post(reverse("courses:roster", args=[cast.course.pk]), {"identifier": "x@nowhere"})
-        assert "No account has the email or student number" in response.text
+        assert "No student has the email or student number" in response.text
         assert cast.course.enrollments.count() == 1
 
-    def test_enrolling_a_non_student_shows_why(self, teacher_client, cast):
+    def test_enrolling_someone_who_is_not_a_student_answers_as_for_no_one(self, teacher_client, cast):
         response = teacher_client.post(
             reverse("courses:roster", args=[cast.course.pk]), {"identifier": cast.parent.email}
         )
-        assert "is not a student" in response.text
+        assert f"No student has the email or student number “{cast.parent.email}”." in response.text
+        assert cast.parent.get_full_name() not in response.text
         assert cast.course.enrollments.count() == 1
 
     def test_enrolling_by_student_number_adds_them(self, teacher_client, cast):
@@ -138,7 +139,7 @@ class TestRoster:
         upload = SimpleUploadedFile("roster.csv", f"email\n{good.email}\nghost@nowhere\n".encode())
         response = teacher_client.post(reverse("courses:roster_import", args=[cast.course.pk]), {"upload": upload})
         assert "Nothing was imported" in response.text
-        assert "Line 3: No account has the email or student number “ghost@nowhere”." in response.text
+        assert "Line 3: No student has the email or student number “ghost@nowhere”." in response.text
         assert good not in cast.course.students.all()
 
     def test_a_pasted_list_enrolls_everyone(self, teacher_client, cast):
@@ -165,3 +166,14 @@ class TestStudentView:
         assert response.status_code == 200
         assert cast.session.room in response.text
         assert reverse("courses:roster", args=[cast.course.pk]) not in response.text
+
+
+def test_a_course_title_with_a_line_break_is_refused(teacher_client, cast):
+    response = teacher_client.post(
+        reverse("courses:course_edit", args=[cast.course.pk]),
+        {"code": cast.course.code, "title": "Maths\nBcc: x", "code_minutes": 10, "risk_threshold": 75},
+    )
+    assert response.status_code == 200
+    assert "control characters are not allowed" in response.text
+    cast.course.refresh_from_db()
+    assert "\n" not in cast.course.title

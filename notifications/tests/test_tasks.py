@@ -19,6 +19,19 @@ def test_each_kind_has_a_text_and_an_html_email_in_the_users_language():
         assert 'href="http://127.0.0.1:8000/x/"' in message.alternatives[0].content
 
 
+def test_the_subject_is_plain_text_and_the_html_body_escaped():
+    notification = NotificationFactory(title="Check-in rejected: <B> & Co", url="/x/")
+    message = tasks._message(notification)
+    assert message.subject == "[Attendance] Check-in rejected: <B> & Co"
+    assert "&lt;B&gt; &amp; Co" in message.alternatives[0].content
+
+
+def test_a_title_with_a_line_break_still_makes_a_one_line_subject():
+    message = tasks._message(NotificationFactory(title="Cancelled:\r\nBcc: x@y.org", url="/x/"))
+    assert message.subject == "[Attendance] Cancelled: Bcc: x@y.org"
+    assert message.message()["Bcc"] is None
+
+
 def test_a_failed_send_is_logged_and_retried_then_given_up(monkeypatch, caplog):
     notification = NotificationFactory()
     attempts = []

@@ -247,3 +247,23 @@ def test_the_register_shows_the_sessions_of_a_period_to_print_them(teacher, cast
     until = teacher.get(url, {"to": since, "page": "all"})
     assert len(until.context["sessions"]) == 3 and len(until.context["grid"]) == REPORT_PAGE_SIZE + 1
     assert teacher.get(url, {"from": "not-a-date"}).status_code == 404
+
+
+@pytest.mark.parametrize(("kind", "file_format"), [("records", "csv"), ("register", "csv"), ("records", "xlsx")])
+def test_a_course_code_and_a_student_number_that_look_like_formulas_are_exported_as_text(
+    teacher, cast, kind, file_format
+):
+    """Every text cell goes through the one escaping function, not only names."""
+    cast.course.code = "=1+2"
+    cast.course.save()
+    cast.student.student_number = "=HYPERLINK(1)"
+    cast.student.save()
+    build(cast.course, 1, 1)
+    response = teacher.get(reverse("reports:course_export", args=[cast.course.pk, kind, file_format]))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if file_format == "xlsx":
+        cells = [c.value for row in load_workbook(io.BytesIO(content)).active.iter_rows() for c in row]
+    else:
+        cells = [cell for row in csv.reader(io.StringIO(content.decode())) for cell in row]
+    assert not any(isinstance(cell, str) and cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert "'=HYPERLINK(1)" in cells
