@@ -141,6 +141,9 @@ LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
 
 # Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
+# Wrong check-in codes one student may type in an hour, across all their sessions (each session also locks
+# code entry after 5 wrong codes).
+CHECKIN_WRONG_CODES_PER_HOUR = env.int("CHECKIN_WRONG_CODES_PER_HOUR", default=20)
 # How many minutes before its start a teacher may open a session for check-in.
 SESSION_OPEN_EARLY_MINUTES = env.int("SESSION_OPEN_EARLY_MINUTES", default=15)
 

@@ -15,7 +15,6 @@ from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Met
 from attendance.services.codes import RECOGNISED_PERIODS, code_matches, code_was, normalize_code
 from attendance.services.records import validated_status
 from attendance_system.errors import DomainError
-from courses.models import SessionState
 from courses.selectors import open_sessions_of_student
 
 LOCKED_MESSAGE = gettext_lazy("Too many wrong codes: code entry is locked for this session. Ask your teacher.")
@@ -42,22 +41,27 @@ def _check_rate(address):
         raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
 
 
+def _too_many_wrong_codes(student):
+    """Count one more wrong code of the student's within the hour; whether they are past the limit. Other
+    courses' codes say nothing (a code of a course not theirs is a wrong code like any other), and this bounds
+    guessing across all the student's sessions."""
+    key = f"checkin-wrong:{student.pk}"
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1 if cache.add(key, 1, timeout=3600) else cache.incr(key)
+    return count > settings.CHECKIN_WRONG_CODES_PER_HOUR
+
+
 def _unmatched_reason(*, student, typed, open_sessions, now):
     """Why a code matched none of the student's open sessions; a wrong code counts towards the lockout."""
-    live_in_other_course = (
-        AttendanceCode.objects.filter(code=typed, ended_at__isnull=True, expires_at__gt=now)
-        .filter(session__state=SessionState.OPEN, session__ends_at__gt=now)
-        .exclude(session__course__enrollments__student=student, session__course__enrollments__active=True)
-    )
+    if _too_many_wrong_codes(student):
+        return _("Too many wrong codes in the last hour. Ask your teacher.")
     if not open_sessions:
-        if live_in_other_course.exists():
-            return _("This code is for a course you are not enrolled in.")
         return _("None of your sessions is open for check-in right now.")
     codes = AttendanceCode.objects.filter(session__in=open_sessions).order_by("-issued_at")[:RECOGNISED_PERIODS]
     if any(code_was(code, typed, now) for code in codes):
         return _("This code has expired. Ask your teacher for the current one.")
-    if live_in_other_course.exists():
-        return _("This code is for a course you are not enrolled in.")
     left = 0
     for session in open_sessions:
         lockout, _created = CodeLockout.objects.get_or_create(session=session, student=student)

@@ -105,11 +105,20 @@ class TestSubmit:
         outsider = StudentFactory()
         with pytest.raises(DomainError, match="None of your sessions is open"):
             submit(outsider, "ZZZZZZ")
-        with pytest.raises(DomainError, match="not enrolled"):
-            submit(outsider, room.code.code)
+        with pytest.raises(DomainError, match="None of your sessions is open"):
+            submit(outsider, room.code.code)  # another course's live code says nothing more than a wrong one
         submit(room.students[0], room.code.code)
         with pytest.raises(DomainError, match=r"already checked in \(Pending\)"):
             submit(room.students[0], room.code.code)
+
+    def test_wrong_codes_past_the_hourly_limit_are_refused_across_sessions(self, room, settings):
+        settings.CHECKIN_WRONG_CODES_PER_HOUR = 3
+        outsider = StudentFactory()
+        for _ in range(3):
+            with pytest.raises(DomainError, match="None of your sessions is open"):
+                submit(outsider, "ZZZZZZ")
+        with pytest.raises(DomainError, match="Too many wrong codes in the last hour"):
+            submit(outsider, "ZZZZZZ")
 
     def test_a_closed_session_refuses_check_in(self, room):
         services.session_close(session=room.session, by=room.teacher)
