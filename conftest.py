@@ -1,10 +1,14 @@
 """Test-wide set-up (the environment is in pyproject.toml) and a cast of people, one per role, around one
 course."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
+from attendance import services
 from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory, JustificationFactory
@@ -53,6 +57,14 @@ class Cast:
 @pytest.fixture
 def cast(db):
     return Cast()
+
+
+@pytest.fixture
+def live(cast):
+    """An open session of the cast's course, running now, with its first code."""
+    now = timezone.now()
+    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
+    return session, services.session_open(session=session, by=cast.teacher)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,8 +2,6 @@
 into every form field and query parameter of the check-in, the CSV imports, the calendar, the export filters
 and the justification form."""
 
-from datetime import timedelta
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
@@ -19,20 +17,12 @@ from attendance.models import AttendanceRecord, Justification
 from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
 from courses.models import Enrollment
-from courses.tests.factories import ClassSessionFactory
 
 pytestmark = pytest.mark.django_db
 
 ANY_TEXT = st.text(max_size=40)
 # Run inside one test's transaction, so the examples share the cast; each checks that nothing changed.
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def live(cast):
-    now = timezone.now()
-    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
-    return session, services.session_open(session=session, by=cast.teacher)
 
 
 class TestWhatTheReviewFound:

@@ -32,16 +32,8 @@ def connect(path, user):
     return communicator
 
 
-@pytest.fixture
-def open_session(cast):
-    now = timezone.now()
-    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
-    code = services.session_open(session=session, by=cast.teacher)
-    return session, code
-
-
-async def test_the_teacher_of_the_course_gets_each_submission(layer, cast, open_session):
-    session, code = open_session
+async def test_the_teacher_of_the_course_gets_each_submission(layer, cast, live):
+    session, code = live
     teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
     assert (await teacher.connect())[0]
     record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
@@ -56,24 +48,24 @@ async def test_the_teacher_of_the_course_gets_each_submission(layer, cast, open_
 
 
 @pytest.mark.parametrize("role", ["other_teacher", "student", "parent", "other_student"])
-async def test_everyone_else_is_refused_by_the_session_socket(layer, cast, open_session, role):
-    session, _code = open_session
+async def test_everyone_else_is_refused_by_the_session_socket(layer, cast, live, role):
+    session, _code = live
     communicator = connect(f"/ws/sessions/{session.pk}/", cast.by_role(role))
     connected, _ = await communicator.connect()
     assert not connected
 
 
-async def test_an_anonymous_visitor_is_refused(layer, cast, open_session):
+async def test_an_anonymous_visitor_is_refused(layer, cast, live):
     from django.contrib.auth.models import AnonymousUser
 
-    session, _code = open_session
+    session, _code = live
     for path in (f"/ws/sessions/{session.pk}/", "/ws/me/"):
         connected, _ = await connect(path, AnonymousUser()).connect()
         assert not connected
 
 
-async def test_a_students_personal_socket_gets_only_their_own_validation(layer, cast, open_session):
-    session, code = open_session
+async def test_a_students_personal_socket_gets_only_their_own_validation(layer, cast, live):
+    session, code = live
     mine = connect("/ws/me/?regions=checkin", cast.student)
     theirs = connect("/ws/me/?regions=checkin", cast.other_student)
     assert (await mine.connect())[0] and (await theirs.connect())[0]
@@ -87,12 +79,12 @@ async def test_a_students_personal_socket_gets_only_their_own_validation(layer, 
     await theirs.disconnect()
 
 
-async def test_the_real_stack_authenticates_by_session_cookie_and_checks_the_origin(cast, open_session, settings):
+async def test_the_real_stack_authenticates_by_session_cookie_and_checks_the_origin(cast, live, settings):
     from django.test import Client
 
     from attendance_system.asgi import application
 
-    session, _code = open_session
+    session, _code = live
     client = Client()
     await sync_to_async(client.force_login)(cast.teacher)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
@@ -108,8 +100,8 @@ async def test_the_real_stack_authenticates_by_session_cookie_and_checks_the_ori
     assert not (await socket(b"http://evil.example").connect())[0]
 
 
-async def test_the_teacher_sees_a_student_locked_out(layer, cast, open_session):
-    session, _code = open_session
+async def test_the_teacher_sees_a_student_locked_out(layer, cast, live):
+    session, _code = live
     teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
     assert (await teacher.connect())[0]
     for _ in range(5):
@@ -152,8 +144,8 @@ async def test_opening_and_closing_reach_the_students_dashboards_and_other_teach
     await teacher.disconnect()
 
 
-async def test_unlocking_updates_every_teacher_tab(layer, cast, open_session):
-    session, _code = open_session
+async def test_unlocking_updates_every_teacher_tab(layer, cast, live):
+    session, _code = live
     teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
     assert (await teacher.connect())[0]
     await sync_to_async(services.lockout_clear)(session=session, student=cast.student)
@@ -162,9 +154,9 @@ async def test_unlocking_updates_every_teacher_tab(layer, cast, open_session):
     await teacher.disconnect()
 
 
-async def test_a_page_without_a_check_in_card_gets_no_check_in_fragment(layer, cast, open_session):
+async def test_a_page_without_a_check_in_card_gets_no_check_in_fragment(layer, cast, live):
     """Only the badge and toasts reach every page; a status goes only where a card shows it."""
-    _session, code = open_session
+    _session, code = live
     plain = connect("/ws/me/", cast.student)
     assert (await plain.connect())[0]
     record = await sync_to_async(services.code_submit)(student=cast.student, typed=code.code)
@@ -191,8 +183,8 @@ async def test_a_session_badge_is_pushed_to_pages_that_show_it_and_may(layer, ca
     await outsider.disconnect()
 
 
-async def test_counters_of_a_burst_are_read_and_pushed_once_showing_every_check_in(layer, cast, open_session):
-    session, code = open_session
+async def test_counters_of_a_burst_are_read_and_pushed_once_showing_every_check_in(layer, cast, live):
+    session, code = live
     others = await sync_to_async(EnrollmentFactory.create_batch)(4, course=cast.course)
     teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
     assert (await teacher.connect())[0]

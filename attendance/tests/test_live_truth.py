@@ -18,14 +18,6 @@ from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
 from tests.layers import use_layer
 
 
-@pytest.fixture
-def live(cast):
-    now = timezone.now()
-    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
-    code = services.session_open(session=session, by=cast.teacher)
-    return session, code
-
-
 @pytest.mark.django_db
 class TestTheTeachersPage:
     def test_after_close_it_shows_check_in_closed_not_a_code_button(self, client, cast, live):

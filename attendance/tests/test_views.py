@@ -14,15 +14,6 @@ from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def live(cast):
-    """An open session of the cast's course, with its code."""
-    now = timezone.now()
-    session = ClassSessionFactory(course=cast.course, starts_at=now, ends_at=now + timedelta(hours=1))
-    code = services.session_open(session=session, by=cast.teacher)
-    return session, code
-
-
 class TestCheckin:
     def test_a_student_checks_in_and_sees_pending(self, client, cast, live):
         session, code = live
