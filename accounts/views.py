@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.forms import ProfileForm, StudentRegistrationForm
+from notifications import live
 
 
 @login_required
@@ -39,3 +41,24 @@ def register(request):
         messages.success(request, _("Welcome! Your student account is ready."))
         return redirect("home")
     return render(request, "accounts/register.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A new password ends the live sockets opened with the old one (the session stays, so this browser's
+    pages reconnect; another browser's session is ended by Django and its pages are refused)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        live.close_sockets(self.request.user.pk)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out ends the user's live sockets too: an open page would otherwise keep receiving until closed."""
+
+    def post(self, request, *args, **kwargs):
+        user_id = request.user.pk
+        response = super().post(request, *args, **kwargs)
+        if user_id is not None:
+            live.close_sockets(user_id)
+        return response

@@ -5,7 +5,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications.live import REGIONS, session_watch_group, user_group
+from notifications.live import REGIONS, session_watch_group, sockets_group, user_group
 
 MAX_WATCHED_SESSIONS = 200
 
@@ -28,6 +28,7 @@ class FragmentConsumer(AsyncWebsocketConsumer):
         if not self.joined:
             await self.close()
             return
+        self.joined.append(sockets_group(user.pk))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -41,6 +42,10 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 
     async def fragment(self, event):
         await self.send(text_data=event["html"])
+
+    async def sockets_close(self, event):
+        """The user logged out or changed their password: this socket ends; a reconnect is authorised anew."""
+        await self.close()
 
 
 class PersonalConsumer(FragmentConsumer):

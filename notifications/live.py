@@ -23,6 +23,11 @@ def user_group(user_id, region=""):
     return f"user.{user_id}.{region}" if region else f"user.{user_id}"
 
 
+def sockets_group(user_id):
+    """Every socket of one user, pages and session rooms alike, to close them all."""
+    return f"user.{user_id}.sockets"
+
+
 def session_watch_group(session_id):
     """Every open page that shows the state of this session (a badge in a list of sessions)."""
     return f"session.{session_id}.watch"
@@ -46,8 +51,8 @@ def _sockets_loop():
     return None
 
 
-async def _group_send(group, html):
-    await get_channel_layer().group_send(group, {"type": "fragment", "html": html})
+async def _group_send(group, html, event_type="fragment"):
+    await get_channel_layer().group_send(group, {"type": event_type, "html": html})
 
 
 def _log_failure(group):
@@ -58,15 +63,16 @@ def _log_failure(group):
     return check
 
 
-def _send(group, html):
-    """Hand the fragment to the sockets' loop without waiting for it (in order: the loop runs what it is handed
+def _send(group, html, event_type="fragment"):
+    """Hand the event to the sockets' loop without waiting for it (in order: the loop runs what it is handed
     first, first), or, with no such loop, send it and wait."""
     loop = _sockets_loop()
     if loop is not None:
-        asyncio.run_coroutine_threadsafe(_group_send(group, html), loop).add_done_callback(_log_failure(group))
+        coroutine = _group_send(group, html, event_type)
+        asyncio.run_coroutine_threadsafe(coroutine, loop).add_done_callback(_log_failure(group))
         return
     try:
-        async_to_sync(_group_send)(group, html)
+        async_to_sync(_group_send)(group, html, event_type)
     except Exception:
         # The row is committed; the page re-syncs when its socket reconnects, so a lost push loses nothing.
         logger.exception("Live push to %s failed", group)
@@ -122,3 +128,10 @@ def _render_and_release(render):
     finally:
         # Outside a request nothing else returns this thread's database connection to the pool.
         close_old_connections()
+
+
+def close_sockets(user_id):
+    """After commit, close every open socket of the user (they logged out, changed their password): a page
+    that reconnects is authorised anew, and one whose session has ended is refused."""
+
+    transaction.on_commit(lambda: _send(sockets_group(user_id), "", "sockets.close"))

@@ -142,3 +142,29 @@ def test_an_imported_user_sets_a_first_password_through_the_reset_link(client, m
     users_import_csv(text="email,first_name,last_name,role,student_number\nnew@school.org,New,One,teacher,\n")
     client.post(reverse("accounts:password_reset"), {"email": "NEW@school.org"})
     assert [m.to for m in mailoutbox] == [["new@school.org"]]
+
+
+class TestSocketsEnd:
+    @pytest.fixture
+    def closed(self, monkeypatch):
+        from notifications import live
+
+        users = []
+        monkeypatch.setattr(live, "close_sockets", users.append)
+        return users
+
+    def test_logging_out_closes_the_users_sockets(self, client, closed):
+        user = StudentFactory()
+        client.force_login(user)
+        client.post(reverse("accounts:logout"))
+        assert closed == [user.pk]
+
+    def test_a_new_password_closes_the_users_sockets(self, client, closed):
+        user = StudentFactory()
+        client.force_login(user)
+        response = client.post(
+            reverse("accounts:password_change"),
+            {"old_password": PASSWORD, "new_password1": "a-new-pass-2026!", "new_password2": "a-new-pass-2026!"},
+        )
+        assert response.status_code == 302
+        assert closed == [user.pk]

@@ -14,6 +14,7 @@ from attendance import services
 from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
 from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
+from notifications import live as notification_live
 from tests.layers import use_layer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -204,3 +205,17 @@ async def test_counters_of_a_burst_are_read_and_pushed_once_showing_every_check_
     assert 'data-counter="pending">5<' in counters
     assert await teacher.receive_nothing(timeout=0.5)
     await teacher.disconnect()
+
+
+async def test_closing_a_users_sockets_ends_their_pages_and_session_rooms_only(layer, cast, live):
+    session, _code = live
+    room = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    page = connect("/ws/me/", cast.teacher)
+    other = connect("/ws/me/", cast.student)
+    for socket in (room, page, other):
+        assert (await socket.connect())[0]
+    await sync_to_async(notification_live.close_sockets)(cast.teacher.pk)
+    assert (await room.receive_output(timeout=3))["type"] == "websocket.close"
+    assert (await page.receive_output(timeout=3))["type"] == "websocket.close"
+    assert await other.receive_nothing(timeout=0.3)
+    await other.disconnect()
