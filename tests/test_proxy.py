@@ -18,14 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 import websockets
-from django.test import Client
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from attendance import services
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from tests.layers import REDIS_URL, require_redis
-from tests.live import ROOT, daphne, free_port
+from tests.live import ROOT, daphne, free_port, session_cookie, stop
 
 pytestmark = pytest.mark.redis
 
@@ -111,17 +110,7 @@ def nginx(*upstreams):
             _wait_for(port, process, log)
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
+            stop(process)
 
 
 @pytest.fixture

@@ -8,22 +8,15 @@ from datetime import timedelta
 import httpx
 import pytest
 import websockets
-from django.test import Client
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from attendance import services
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from tests.layers import REDIS_URL, require_redis
-from tests.live import daphne
+from tests.live import daphne, session_cookie
 
 pytestmark = pytest.mark.redis
-
-
-def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
 
 
 @pytest.fixture
