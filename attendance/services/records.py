@@ -79,9 +79,7 @@ def push_changes(*, session, created=(), changed=()) -> None:
         return
     rows = {r.pk: r for r in selectors.records_for_live(session).filter(pk__in=[r.pk for r in [*created, *changed]])}
     live.push_session_rows(session, created=[rows[r.pk] for r in created], changed=[rows[r.pk] for r in changed])
-    for record in [*created, *changed]:
-        record.session = session
-        live.push_student_status(record)
+    live.push_student_statuses(session, [*created, *changed])
 
 
 @transaction.atomic
