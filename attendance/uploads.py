@@ -43,19 +43,23 @@ def _check_pdf(upload):
         _refuse(_("This file is not a readable PDF."))
 
 
-def _check_image(upload, expected_format):
+def _check_image(upload, expected_formats):
     try:
+        # Image.open reads the header only: a decompression bomb is refused before a pixel is decoded, and
+        # Pillow's process-wide Image.MAX_IMAGE_PIXELS is left alone.
         with Image.open(upload) as image:
-            if image.format != expected_format:
+            if image.format not in expected_formats:
                 _refuse(_("This file is not a valid image."))
-            # Image.open has read only the header: a decompression bomb is refused before a pixel is decoded,
-            # and Pillow's process-wide Image.MAX_IMAGE_PIXELS is left alone.
             width, height = image.size
             if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
                 _refuse(_("This image is too large in pixels."))
+            # A PNG's every chunk against its checksum, still without decoding.
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:
+            # Decoding reads the whole image; a JPEG is decoded at 1/8 of its width and height, in 1/64 of the
+            # memory. A PNG takes up to 4 bytes a pixel, so UPLOAD_MAX_IMAGE_PIXELS bounds its memory.
+            image.draft(image.mode, (1, 1))
             image.load()
     except Image.DecompressionBombError:
         # Pillow's own cap, when it is below UPLOAD_MAX_IMAGE_PIXELS, refuses at open.
@@ -81,10 +85,11 @@ def check_document(upload):
         _check_pdf(upload)
     elif head.startswith(PNG_SIGNATURE):
         content_type = "image/png"
-        _check_image(upload, "PNG")
+        _check_image(upload, {"PNG"})
     elif head.startswith(JPEG_SIGNATURE):
         content_type = "image/jpeg"
-        _check_image(upload, "JPEG")
+        # Phones add a second picture (a depth map, a preview) to many photos: Pillow names those MPO.
+        _check_image(upload, {"JPEG", "MPO"})
     else:
         _refuse(_("This type of file is not accepted."))
     if Path(name).suffix.lower() not in EXTENSIONS[content_type]:
