@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from attendance_system.errors import DomainError
 
@@ -34,13 +35,85 @@ def _refuse(message):
     raise DomainError(f"{message} {accepted()}")
 
 
+# Names whose presence anywhere in a PDF refuses it, by what they would do in a reader's hands.
+SCRIPT_KEYS = {"/JS", "/JavaScript", "/XFA"}
+ATTACHMENT_KEYS = {"/EmbeddedFiles", "/EF"}
+# Actions that run a script, start a program, open or send a file, or play media; a link (/URI) or a jump in
+# the document (/GoTo, /Named) waits for a click and is harmless.
+DANGEROUS_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/RichMediaExecute",
+}
+
+
+def _objects(reader):
+    """Every object of the file, those packed in compressed object streams included, referred to or not."""
+    for generation, numbers in reader.xref.items():
+        for number in numbers:
+            yield reader.get_object(IndirectObject(number, generation, reader))
+    for number in reader.xref_objStm:
+        yield reader.get_object(number)
+
+
+def _dictionaries(root):
+    """The dictionaries held directly in an object (nested ones too); referred objects are visited on their own."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, DictionaryObject):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def _value(dictionary, key):
+    """A dictionary's value, resolved when it is a reference (a name may be one, to hide from a simple scan)."""
+    return dictionary[key] if key in dictionary else None  # noqa: SIM401 (get() would not resolve it)
+
+
+def _active_content(reader):
+    """Why the PDF could act by itself in a reader (a message), or None."""
+    for item in _objects(reader):
+        for dictionary in _dictionaries(item):
+            keys, action = set(dictionary.keys()), _value(dictionary, "/S")
+            if keys & SCRIPT_KEYS or action == "/JavaScript":
+                return _("This PDF contains scripts (JavaScript).")
+            if (
+                keys & ATTACHMENT_KEYS
+                or _value(dictionary, "/Type") == "/EmbeddedFile"
+                or _value(dictionary, "/Subtype") == "/FileAttachment"
+            ):
+                return _("This PDF has files attached to it.")
+            if "/AA" in keys or action in DANGEROUS_ACTIONS:
+                return _("This PDF runs actions by itself (on opening a page, or to start a program or send data).")
+    opening = _value(reader.trailer["/Root"], "/OpenAction")
+    # An OpenAction that only opens at a page (what LaTeX and office suites write) does nothing else.
+    if isinstance(opening, DictionaryObject) and _value(opening, "/S") != "/GoTo":
+        return _("This PDF runs an action when it is opened.")
+    return None
+
+
+# What pypdf may raise on a malformed file, its own errors aside: any of them means the PDF cannot be read.
+UNREADABLE = (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+
+
 def _check_pdf(upload):
     try:
         reader = PdfReader(upload, strict=False)
         if len(reader.pages) < 1:
             _refuse(_("This PDF has no page."))
-    except (PyPdfError, ValueError, OSError):
+        active = _active_content(reader)
+    except UNREADABLE:
         _refuse(_("This file is not a readable PDF."))
+    if active:
+        _refuse(_("%(why)s Print it to a new PDF, or scan the paper, and send that.") % {"why": active})
 
 
 def _check_image(upload, expected_formats):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageFile
 from pypdf import PdfWriter
+from pypdf.actions import JavaScript
 
 from attendance import services
 from attendance.forms import JustificationForm
@@ -31,6 +32,16 @@ pytestmark = pytest.mark.django_db
 def pdf_bytes():
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes_with(add):
+    """A one-page PDF made by pypdf, with what `add` puts in it through the writer."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    add(writer)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -259,8 +270,20 @@ def test_the_reviews_bomb_is_refused_without_decoding_it(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
-    [("bomb.png", bomb_png(), "This image is too large in pixels.")],
-    ids=["decompression-bomb"],
+    [
+        ("bomb.png", bomb_png(), "This image is too large in pixels."),
+        (
+            "note.pdf",
+            pdf_bytes_with(lambda writer: writer.add_open_action(JavaScript("app.alert(1)"))),
+            "This PDF contains scripts (JavaScript).",
+        ),
+        (
+            "note.pdf",
+            pdf_bytes_with(lambda writer: writer.add_attachment("setup.exe", b"MZ")),
+            "This PDF has files attached to it.",
+        ),
+    ],
+    ids=["decompression-bomb", "javascript", "attached-file"],
 )
 def test_the_form_shows_why_a_document_is_refused_and_keeps_nothing(client, cast, settings, name, data, message):
     session = ClassSessionFactory(course=cast.course, starts_at=timezone.now() - timedelta(days=1))
