@@ -35,6 +35,15 @@ def _refuse(message):
     raise DomainError(f"{message} {accepted()}")
 
 
+def too_large():
+    return _("The file is larger than %(size)s.") % {"size": size_limit()}
+
+
+def document_input_attrs():
+    """For the document's file input: app.js refuses a larger file before it is sent, with the server's words."""
+    return {"data-max-bytes": settings.UPLOAD_MAX_BYTES, "data-too-large-text": f"{too_large()} {accepted()}"}
+
+
 # Names whose presence anywhere in a PDF refuses it, by what they would do in a reader's hands.
 SCRIPT_KEYS = {"/JS", "/JavaScript", "/XFA"}
 ATTACHMENT_KEYS = {"/EmbeddedFiles", "/EF"}
@@ -149,7 +158,7 @@ def check_document(upload):
     if not upload.size:
         _refuse(_("The file is empty."))
     if upload.size > settings.UPLOAD_MAX_BYTES:
-        _refuse(_("The file is larger than %(size)s.") % {"size": size_limit()})
+        _refuse(too_large())
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

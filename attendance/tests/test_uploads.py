@@ -184,6 +184,12 @@ def test_the_form_tells_the_size_limit_of_the_setting(settings):
     assert str(form.fields["document"].help_text) == (
         "A PDF, JPEG or PNG of at most 2.0\xa0MB, such as a medical certificate."
     )
+    # What app.js needs to refuse a larger file before it is sent, in the words the server would use.
+    assert form.fields["document"].widget.attrs == {
+        "data-max-bytes": 2 * 1024 * 1024,
+        "data-too-large-text": "The file is larger than 2.0\xa0MB. "
+        "Accepted: a PDF, JPEG or PNG document of at most 2.0\xa0MB.",
+    }
 
 
 def test_the_default_pixel_cap_takes_a_phone_photo_and_refuses_the_reviews_bomb(cast):
