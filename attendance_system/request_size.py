@@ -7,6 +7,8 @@ body at the door; here the application reads no more than the limit whatever is 
 - a request that declares a larger body reaches Django with none, and the middleware answers it with a
   message saying what the limit is (back on the form it came from, or a page of its own);
 - a body sent without a declared length (chunked) ends at the limit; Django reads no form from such a body.
+The proxy, when it refuses a body, passes the request on without it, naming the length it refused in
+X-Refused-Content-Length, so that the answer is the same whichever refused it.
 """
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
@@ -82,6 +84,10 @@ class RequestSizeLimit:
         return await self.app(scope, receive, send)
 
 
+def _refused(request):
+    return "X-Refused-Content-Length" in request.headers or too_large(request.META.get("CONTENT_LENGTH"))
+
+
 def _refuse(request):
     message = _(
         "Nothing was saved: what you sent is larger than %(size)s, the most this site accepts at once. "
@@ -97,19 +103,19 @@ def _refuse(request):
 
 @sync_and_async_middleware
 def request_size_middleware(get_response):
-    """Answers a request whose declared body is over the limit before anything reads its body or its form
-    (the CSRF check included: nothing is read, nothing changes)."""
+    """Answers a request whose declared body is over the limit, or whose body the proxy refused, before
+    anything reads its body or its form (the CSRF check included: nothing is read, nothing changes)."""
     if iscoroutinefunction(get_response):
 
         async def middleware(request):
-            if too_large(request.META.get("CONTENT_LENGTH")):
+            if _refused(request):
                 return await sync_to_async(_refuse)(request)
             return await get_response(request)
 
     else:
 
         def middleware(request):
-            if too_large(request.META.get("CONTENT_LENGTH")):
+            if _refused(request):
                 return _refuse(request)
             return get_response(request)
 

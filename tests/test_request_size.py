@@ -67,6 +67,15 @@ def test_without_a_page_of_the_site_to_go_back_to_the_answer_is_a_413_page(clien
     nothing_saved(cast, settings)
 
 
+def test_a_request_whose_body_the_proxy_refused_is_answered_the_same_way(client, cast, settings):
+    client.force_login(cast.student)
+    url = reverse("attendance:justification_new")
+    response = client.post(url, headers={"X-Refused-Content-Length": "31457280"})
+    assert response.status_code == 413
+    assert "Nothing was saved: what you sent is larger than 6.0\xa0MB" in response.text
+    nothing_saved(cast, settings)
+
+
 def test_a_document_over_its_own_limit_but_within_the_request_limit_is_a_field_error(client, cast, form, settings):
     client.force_login(cast.student)
     response = client.post(
