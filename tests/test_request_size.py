@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import Document, Justification
-from attendance_system.asgi import application
 from attendance_system.request_size import RequestSizeLimit
 from courses.tests.factories import ClassSessionFactory
 from tests.test_settings import manage
@@ -114,6 +113,10 @@ def scope(headers):
 
 @pytest.mark.django_db(transaction=True)
 async def test_under_asgi_a_body_declared_too_large_is_answered_before_any_of_it_is_sent(limit):
+    # Imported here, not while tests are collected: the WebSocket stack reads ALLOWED_HOSTS when it is built,
+    # and the test environment adds "testserver" to it only when the tests start.
+    from attendance_system.asgi import application
+
     app = ApplicationCommunicator(application, scope([(b"content-length", b"31457280")]))
     # Not one byte of the 30 MB is sent: the answer must come without waiting for them.
     start = await app.receive_output(timeout=5)
