@@ -98,6 +98,7 @@ class JustificationForm(forms.Form):
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sessions"].queryset = sessions
+        self.fields["document"].widget.attrs.update(uploads.document_input_attrs())
 
     def clean(self):
         cleaned = super().clean()

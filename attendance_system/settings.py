@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "attendance_system.request_size.request_size_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,10 +185,16 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded justification documents; never served as static files, only by a view that checks permission.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Pixels Pillow may decode in an uploaded image (a defence against decompression bombs).
-UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Pixels an uploaded image may have, read from its header before anything is decoded: a phone photo of a
+# doctor's note has 12 to 16 million. Decoding a PNG costs up to 4 bytes a pixel; a JPEG is decoded at 1/8 scale.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=16_000_000)
 # Largest justification document accepted, in bytes; every message and help text about it is built from it.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest request body the application reads (the largest document and the rest of its form): a larger one is
+# answered without being read (attendance_system/request_size.py). The proxy's limit is set from it.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024 * 1024)
+if REQUEST_MAX_BYTES <= UPLOAD_MAX_BYTES:
+    raise SystemExit("REQUEST_MAX_BYTES must be larger than UPLOAD_MAX_BYTES: a request holds a document and its form.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

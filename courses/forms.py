@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from attendance_system import csvimport
 from courses.models import ClassSession, Course
 
 WEEKDAYS = [
@@ -79,6 +80,10 @@ class RosterImportForm(forms.Form):
         required=False,
         help_text=_("UTF-8, one student per line in the first column; a header line is allowed."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].widget.attrs.update(csvimport.upload_input_attrs())
 
     def clean(self):
         cleaned = super().clean()

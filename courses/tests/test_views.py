@@ -142,6 +142,10 @@ class TestRoster:
         assert "Line 3: No student has the email or student number “ghost@nowhere”." in response.text
         assert good not in cast.course.students.all()
 
+    def test_the_file_input_tells_the_page_the_import_limit(self, teacher_client, cast):
+        response = teacher_client.get(reverse("courses:roster_import", args=[cast.course.pk]))
+        assert 'data-max-bytes="2097152" data-too-large-text="The file is larger than 2 MB."' in response.text
+
     def test_a_pasted_list_enrolls_everyone(self, teacher_client, cast):
         new = StudentFactory.create_batch(3)
         text = "\n".join(s.email for s in new)
