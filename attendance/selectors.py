@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import children_of
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Purpose, Status
 from courses.models import ClassSession, Enrollment, SessionState
 from courses.selectors import (
     courses_managed_by,
@@ -102,11 +102,18 @@ def live_codes_of_student(student, *, now, marker=""):
 
 
 def checkin_card(student):
-    """What a student's check-in card shows: their open sessions, each with their `record` (or None) and
-    whether code entry is `locked` for it; `box` when one still waits for a code, `locked` when all that wait
-    are locked. Three queries."""
+    """What a student's check-in card shows: their open sessions, each with their `record` (or None), whether
+    code entry is `locked` for it and whether its `checkout_code` is live; `box` when one still waits for a code,
+    `locked` when all that wait are locked. Three queries (four when a course requires check-out)."""
     sessions = list(open_sessions_of_student(student))
     records = {r.session_id: r for r in AttendanceRecord.objects.filter(student=student, session__in=sessions)}
+    checkout_codes = set()
+    if any(session.course.checkout_required for session in sessions):
+        checkout_codes = set(
+            AttendanceCode.objects.filter(
+                session__in=sessions, ended_at__isnull=True, expires_at__gt=timezone.now(), purpose=Purpose.CHECK_OUT
+            ).values_list("session_id", flat=True)
+        )
     locked = set(
         locked_lockouts(CodeLockout.objects.filter(student=student, session__in=sessions)).values_list(
             "session_id", flat=True
@@ -116,6 +123,7 @@ def checkin_card(student):
     for session in sessions:
         session.record = records.get(session.pk)
         session.locked = session.record is None and session.pk in locked
+        session.checkout_code = session.pk in checkout_codes
         if session.record is None:
             waiting.append(session)
     return {
@@ -123,6 +131,11 @@ def checkin_card(student):
         "box": any(not session.locked for session in waiting),
         "locked": bool(waiting) and all(session.locked for session in waiting),
     }
+
+
+def record_of(session, student):
+    """The student's record of the session, or None."""
+    return AttendanceRecord.objects.filter(session=session, student=student).first()
 
 
 def live_code(session):
