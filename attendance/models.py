@@ -56,6 +56,11 @@ class Purpose(models.TextChoices):
     CHECK_OUT = "check_out", _("Check-out code")
 
 
+def minutes_between(start, end) -> int:
+    """Whole minutes from `start` to `end`: how long a student stayed, from check-in to check-out."""
+    return int((end - start).total_seconds() // 60)
+
+
 def new_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -135,9 +140,9 @@ class AttendanceRecord(models.Model):
         return f"{self.student} · {self.session} · {self.get_status_display()}"
 
     @property
-    def duration(self):
-        """From check-in to check-out; None before a check-out."""
-        return self.checked_out_at - self.submitted_at if self.checked_out_at else None
+    def minutes(self):
+        """Minutes from check-in to check-out; None before a check-out."""
+        return minutes_between(self.submitted_at, self.checked_out_at) if self.checked_out_at else None
 
 
 class StatusChange(models.Model):

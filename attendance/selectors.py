@@ -267,6 +267,14 @@ def cells_not_present(enrollments, sessions):
     )
 
 
+def checkout_times(sessions, students):
+    """(session id, student id, check-in time, check-out time or None, left early) of the records of `students`
+    in `sessions`."""
+    return AttendanceRecord.objects.filter(student__in=students, session__in=sessions).values_list(
+        "session_id", "student_id", "submitted_at", "checked_out_at", "left_early"
+    )
+
+
 def statuses_of_students(students, sessions):
     """(session id, student id, status) of the records of `students` in `sessions`."""
     return AttendanceRecord.objects.filter(student__in=students, session__in=sessions).values_list(
@@ -276,10 +284,10 @@ def statuses_of_students(students, sessions):
 
 def records_to_export(course, *, first=None, last=None, student=None):
     """The course's records (between the local dates `first` and `last`, of one `student`, when given) as tuples
-    for an export, oldest session first: the session as its id, and the submission time as the text of
-    its UTC value ("2026-09-01 08:02:11.5+00" on PostgreSQL, without the offset on SQLite), since Django reads
-    a PostgreSQL timestamp through psycopg's pure-Python parser, a few microseconds a value: most of the time
-    of a 100,000-row export."""
+    for an export, oldest session first: the session as its id, and the submission (check-in) and check-out
+    times as the text of their UTC value ("2026-09-01 08:02:11.5+00" on PostgreSQL, without the offset on
+    SQLite), since Django reads a PostgreSQL timestamp through psycopg's pure-Python parser, a few microseconds
+    a value: most of the time of a 100,000-row export."""
     records = AttendanceRecord.objects.filter(session__in=sessions_in(courses=[course], first=first, last=last))
     if student:
         records = records.filter(student=student)
@@ -293,4 +301,6 @@ def records_to_export(course, *, first=None, last=None, student=None):
         "method",
         Cast("submitted_at", CharField()),
         "is_late",
+        Cast("checked_out_at", CharField()),
+        "left_early",
     )

@@ -40,9 +40,8 @@ def justification_badge(state):
 
 
 @register.filter
-def minutes(duration):
-    """A duration (a timedelta) as whole minutes, for a check-out: "95 min"."""
-    count = int(duration.total_seconds() // 60)
+def minutes(count):
+    """A number of minutes (`AttendanceRecord.minutes`), for a check-out: "95 min"."""
     return ngettext("%(count)d min", "%(count)d min", count) % {"count": count}
 
 
