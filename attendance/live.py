@@ -22,9 +22,9 @@ def push_session_rows(session, *, created=(), changed=()):
     """
     group = session_group(session.pk)
     if changed:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": changed, "new": False}))
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"session": session, "records": changed, "new": False}))
     if created:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}))
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"session": session, "records": created, "new": True}))
     push_latest(
         group,
         lambda: render_to_string(f"{LIVE}#counters", counters_context(session)),

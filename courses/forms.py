@@ -26,6 +26,9 @@ class CourseForm(forms.ModelForm):
             "rotate_seconds",
             "auto_validate",
             "validate_pending_on_close",
+            "checkout_required",
+            "checkout_minutes",
+            "early_leave_counts_as",
             "risk_threshold",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from attendance_system.validators import no_control_characters
+
+
+class EarlyLeave(models.TextChoices):
+    """What leaving early counts as (the values are attendance's statuses)."""
+
+    PRESENT = "present", _("Present (only flagged)")
+    LATE = "late", _("Late")
+    ABSENT = "absent", _("Absent")
 
 
 class Course(models.Model):
@@ -58,6 +67,22 @@ class Course(models.Model):
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Students whose attendance rate falls below it are marked at risk and alerted."),
+    )
+    checkout_required = models.BooleanField(
+        _("students check out at the end"),
+        default=False,
+        help_text=_("With the check-out code you show at the end, or a Check out button in the last minutes."),
+    )
+    checkout_minutes = models.PositiveSmallIntegerField(
+        _("check-out opens (minutes before the end)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Students see a Check out button from then on; a check-out before then, or none, is leaving early."
+        ),
+    )
+    early_leave_counts_as = models.CharField(
+        _("leaving early counts as"), max_length=10, choices=EarlyLeave.choices, default=EarlyLeave.LATE
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -149,6 +174,10 @@ class ClassSession(models.Model):
     @property
     def has_ended(self):
         return self.ends_at <= timezone.now()
+
+    def checkout_opens_at(self, end=None):
+        """When check-out opens: `checkout_minutes` before the end (the scheduled one unless `end` is given)."""
+        return (end or self.ends_at) - timedelta(minutes=self.course.checkout_minutes)
 
 
 def new_feed_token():

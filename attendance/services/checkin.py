@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from attendance import live, selectors
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Purpose, Status, StatusChange
+from attendance.services.checkout import record_check_out
 from attendance.services.codes import RECOGNISED_PERIODS, code_matches, code_was, normalize_code
 from attendance.services.records import validated_status
 from attendance_system.errors import DomainError
@@ -77,7 +78,8 @@ def _unmatched_reason(*, student, typed, open_sessions, now):
 
 
 def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker: str = "", now=None):
-    """A student's check-in with a code; finds the session among the student's open ones.
+    """A student's check-in with a code; finds the session among the student's open ones. A check-out code
+    checks the student out instead.
 
     The path of a good code is the hot one of a lecture hall: one query finds the code with everything the
     check-in needs, then the record and its history are inserted, and the push happens after commit. A code
@@ -92,6 +94,8 @@ def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker
         raise _refusal(student=student, typed=typed, now=now)
     if code.locked:
         raise CodeEntryLocked
+    if code.purpose == Purpose.CHECK_OUT:
+        return record_check_out(session=code.session, student=student, with_code=True, now=now)
     if code.record_status:
         raise _already_checked_in(Status(code.record_status))
     return _record_check_in(code=code, student=student, method=method, address=address, marker=marker, now=now)

@@ -29,6 +29,8 @@ def course_form(course, **changes):
         "teachers": [t.pk for t in course.teachers.all()],
         "code_minutes": 10,
         "risk_threshold": 75,
+        "checkout_minutes": 10,
+        "early_leave_counts_as": "late",
         "late_after_minutes": 10,
         "enrollments-TOTAL_FORMS": 0,
         "enrollments-INITIAL_FORMS": 0,
