@@ -10,6 +10,7 @@ from django.shortcuts import render
 from attendance import selectors, services
 from attendance.forms import CheckinForm
 from attendance.models import Method
+from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
 
 DEVICE_COOKIE = "attendance_device"
@@ -33,7 +34,7 @@ def checkin(request):
                 student=request.user,
                 typed=form.cleaned_data["code"],
                 method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request),
                 marker=marker,
             )
         except services.CodeEntryLocked:
