@@ -14,6 +14,15 @@ WEEKDAYS = [
 ]
 
 
+# Where check-ins must come from (courses.limits), on the course and, to override it, on a session.
+LIMITS = ["latitude", "longitude", "radius", "allowed_networks"]
+LIMIT_WIDGETS = {
+    "latitude": forms.NumberInput(attrs={"step": "any", "placeholder": "48.8566"}),
+    "longitude": forms.NumberInput(attrs={"step": "any", "placeholder": "2.3522"}),
+    "allowed_networks": forms.Textarea(attrs={"rows": 2, "placeholder": "192.168.0.0/16\n2001:db8::/32"}),
+}
+
+
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
@@ -26,8 +35,9 @@ class CourseForm(forms.ModelForm):
             "auto_validate",
             "validate_pending_on_close",
             "risk_threshold",
+            *LIMITS,
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), **LIMIT_WIDGETS}
 
     def clean_code(self):
         # Upper-cased here so that the unique check sees the code as it will be stored.
@@ -44,8 +54,31 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = ClassSession
-        fields = ["starts_at", "ends_at", "room", "late_after_minutes"]
-        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
+        fields = [
+            "starts_at",
+            "ends_at",
+            "room",
+            "late_after_minutes",
+            "location_override",
+            "latitude",
+            "longitude",
+            "radius",
+            "network_override",
+            "allowed_networks",
+        ]
+        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput(), **LIMIT_WIDGETS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a form (a client that knows nothing of them), the checks stay as they are.
+        for name in ["location_override", "network_override"]:
+            self.fields[name].required = False
+
+    def clean_location_override(self):
+        return self.cleaned_data["location_override"] or self.instance.location_override
+
+    def clean_network_override(self):
+        return self.cleaned_data["network_override"] or self.instance.network_override
 
 
 class SeriesForm(forms.Form):
