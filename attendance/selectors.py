@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.selectors import children_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
+from courses.limits import place_of
 from courses.models import ClassSession, Enrollment, SessionState
 from courses.selectors import (
     courses_managed_by,
@@ -104,7 +105,7 @@ def live_codes_of_student(student, *, now, marker=""):
 def checkin_card(student):
     """What a student's check-in card shows: their open sessions, each with their `record` (or None) and
     whether code entry is `locked` for it; `box` when one still waits for a code, `locked` when all that wait
-    are locked. Three queries."""
+    are locked, `locate` when one that waits checks where the student is. Three queries."""
     sessions = list(open_sessions_of_student(student))
     records = {r.session_id: r for r in AttendanceRecord.objects.filter(student=student, session__in=sessions)}
     locked = set(
@@ -122,7 +123,13 @@ def checkin_card(student):
         "open_sessions": sessions,
         "box": any(not session.locked for session in waiting),
         "locked": bool(waiting) and all(session.locked for session in waiting),
+        "locate": any_place(waiting),
     }
+
+
+def any_place(sessions):
+    """Whether one of the sessions checks where students are, so that the check-in form sends the position."""
+    return any(place_of(session) for session in sessions)
 
 
 def live_code(session):

@@ -12,6 +12,7 @@ from attendance.forms import CheckinForm
 from attendance.models import Method
 from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
+from courses.selectors import open_sessions_of_student
 
 DEVICE_COOKIE = "attendance_device"
 
@@ -36,6 +37,7 @@ def checkin(request):
                 method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
                 address=client_address(request),
                 marker=marker,
+                position=form.cleaned_data["position"],
             )
         except services.CodeEntryLocked:
             locked = True
@@ -43,6 +45,9 @@ def checkin(request):
             form.add_error("code", error.message)
     context = {"form": form, "record": record, "locked": locked, "locked_message": services.LOCKED_MESSAGE}
     if request.htmx and request.method == "POST":
+        context["locate"] = (
+            record is None and not locked and selectors.any_place(open_sessions_of_student(request.user))
+        )
         response = render(request, "attendance/checkin.html#checkin-box", context)
     else:
         context |= selectors.checkin_card(request.user)
