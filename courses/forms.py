@@ -17,9 +17,13 @@ WEEKDAYS = [
 # Where check-ins must come from (courses.limits), on the course and, to override it, on a session.
 LIMITS = ["latitude", "longitude", "radius", "allowed_networks"]
 LIMIT_WIDGETS = {
-    "latitude": forms.NumberInput(attrs={"step": "any", "placeholder": "48.8566"}),
-    "longitude": forms.NumberInput(attrs={"step": "any", "placeholder": "2.3522"}),
-    "allowed_networks": forms.Textarea(attrs={"rows": 2, "placeholder": "192.168.0.0/16\n2001:db8::/32"}),
+    "latitude": forms.NumberInput(attrs={"step": "any"}),
+    "longitude": forms.NumberInput(attrs={"step": "any"}),
+    "allowed_networks": forms.Textarea(attrs={"rows": 2}),
+}
+LIMIT_HELP = {
+    "latitude": _("In decimal degrees (48.8462), as a map gives it; or use the button below, in the room."),
+    "longitude": _("In decimal degrees (2.3444)."),
 }
 
 
@@ -38,6 +42,7 @@ class CourseForm(forms.ModelForm):
             *LIMITS,
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), **LIMIT_WIDGETS}
+        help_texts = LIMIT_HELP
 
     def clean_code(self):
         # Upper-cased here so that the unique check sees the code as it will be stored.
@@ -67,6 +72,7 @@ class SessionForm(forms.ModelForm):
             "allowed_networks",
         ]
         widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput(), **LIMIT_WIDGETS}
+        help_texts = LIMIT_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

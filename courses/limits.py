@@ -61,15 +61,17 @@ def validate_networks(text):
     parse_networks(text)
 
 
+def own_place(source):
+    """The place a course or a session sets itself, or None."""
+    return None if source.radius is None else Place(source.latitude, source.longitude, source.radius)
+
+
 def place_of(session):
     """The place a student must be near to check in to the session, or None when it checks no place. Reads
     only the session and its course (loaded with it)."""
     if session.location_override == Override.OFF:
         return None
-    source = session if session.location_override == Override.OWN else session.course
-    if source.radius is None:
-        return None
-    return Place(source.latitude, source.longitude, source.radius)
+    return own_place(session if session.location_override == Override.OWN else session.course)
 
 
 def networks_of(session):

@@ -106,3 +106,30 @@ class TestSessionForm:
         assert client.post(reverse("courses:session_edit", args=[cast.session.pk]), data).status_code == 404
         cast.session.refresh_from_db()
         assert cast.session.location_override == Override.COURSE
+
+
+class TestShown:
+    def test_the_course_page_shows_its_teachers_the_limits_and_not_its_students(self, client, cast):
+        cast.course.latitude, cast.course.longitude, cast.course.radius = 48.8462, 2.3444, 150
+        cast.course.allowed_networks = "10.0.0.0/8\n2001:db8::/32"
+        cast.course.save()
+        client.force_login(cast.teacher)
+        page = client.get(reverse("courses:course_detail", args=[cast.course.pk])).text
+        assert "Check-in within 150 m of 48.846200, 2.344400" in page
+        assert "Check-in only from 10.0.0.0/8, 2001:db8::/32" in page
+        client.force_login(cast.student)
+        assert "checkin-limits" not in client.get(reverse("courses:course_detail", args=[cast.course.pk])).text
+
+    def test_the_live_page_shows_what_the_session_checks(self, client, cast):
+        cast.course.latitude, cast.course.longitude, cast.course.radius = 48.8462, 2.3444, 150
+        cast.course.save()
+        cast.session.network_override = Override.OWN
+        cast.session.allowed_networks = "192.0.2.0/24"
+        cast.session.save()
+        client.force_login(cast.teacher)
+        page = client.get(reverse("attendance:session_live", args=[cast.session.pk])).text
+        assert "Check-in within 150 m" in page and "Check-in only from 192.0.2.0/24" in page
+        cast.session.location_override = Override.OFF
+        cast.session.save()
+        page = client.get(reverse("attendance:session_live", args=[cast.session.pk])).text
+        assert "Check-in within" not in page

@@ -97,3 +97,25 @@ def test_a_student_who_does_not_share_the_position_is_told_to(lecture, phone):
     check_in(student, code)
     expect(student.get_by_text("GEO1 checks where you are: allow this page to use your location")).to_be_visible()
     assert not AttendanceRecord.objects.filter(session=session, student=students["declines"]).exists()
+
+
+def test_a_teacher_in_the_room_sets_the_place_with_the_button(browser, server):
+    teacher = TeacherFactory(email="t@school.org")
+    course = CourseFactory(code="GEO2", teachers=[teacher])
+    context = browser.new_context(geolocation={"latitude": HALL[0], "longitude": HALL[1], "accuracy": 8})
+    context.grant_permissions(["geolocation"], origin=server)
+    page = context.new_page()
+    log_in(page, server, "t@school.org")
+    page.goto(f"{server}/courses/{course.pk}/edit/")
+    page.get_by_role("button", name="Use my current position as the place").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Filled in with your position (accurate to 8 m). Set a radius, then save."
+    )
+    expect(page.get_by_label("Latitude")).to_have_value(f"{HALL[0]:.6f}")
+    page.get_by_label("Radius (metres)").fill("120")
+    assert axe_check(page, server) == []
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Check-in within 120 m of 48.846200, 2.344400")).to_be_visible()
+    course.refresh_from_db()
+    assert (course.latitude, course.longitude, course.radius) == (*HALL, 120)
+    context.close()
