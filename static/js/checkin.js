@@ -7,8 +7,12 @@
     var form = event.detail.elt;
     if (!form.hasAttribute("data-locate")) return;
     event.preventDefault();
+    // A second press while the browser looks for the position would send the code twice.
+    if (form.dataset.locating) return;
+    form.dataset.locating = "1";
     var fields = form.elements;
     function send(coords) {
+      delete form.dataset.locating;
       fields.latitude.value = coords ? coords.latitude : "";
       fields.longitude.value = coords ? coords.longitude : "";
       fields.accuracy.value = coords ? coords.accuracy : "";
