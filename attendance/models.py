@@ -128,6 +128,12 @@ class AttendanceRecord(models.Model):
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     browser_marker = models.CharField(_("browser marker"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("The reason of a rejection."))
+    # Where the browser said it was, when the session checked the place: the position, how accurate the browser
+    # said it is, and how far it is from the place (all in metres but the position, in degrees).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    accuracy = models.FloatField(_("accuracy (metres)"), null=True, blank=True)
+    distance = models.FloatField(_("distance from the place (metres)"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "student"]

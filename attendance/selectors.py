@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.selectors import children_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Purpose, Status
+from courses.limits import place_of
 from courses.models import ClassSession, Enrollment, SessionState
 from courses.selectors import (
     courses_managed_by,
@@ -104,7 +105,8 @@ def live_codes_of_student(student, *, now, marker=""):
 def checkin_card(student):
     """What a student's check-in card shows: their open sessions, each with their `record` (or None), whether
     code entry is `locked` for it and whether its `checkout_code` is live; `box` when one still waits for a code,
-    `locked` when all that wait are locked. Three queries (four when a course requires check-out)."""
+    `locked` when all that wait are locked, `locate` when one that waits checks where the student is. Three
+    queries (four when a course requires check-out)."""
     sessions = list(open_sessions_of_student(student))
     records = {r.session_id: r for r in AttendanceRecord.objects.filter(student=student, session__in=sessions)}
     checkout_codes = set()
@@ -130,12 +132,18 @@ def checkin_card(student):
         "open_sessions": sessions,
         "box": any(not session.locked for session in waiting),
         "locked": bool(waiting) and all(session.locked for session in waiting),
+        "locate": any_place(waiting),
     }
 
 
 def record_of(session, student):
     """The student's record of the session, or None."""
     return AttendanceRecord.objects.filter(session=session, student=student).first()
+
+
+def any_place(sessions):
+    """Whether one of the sessions checks where students are, so that the check-in form sends the position."""
+    return any(place_of(session) for session in sessions)
 
 
 def live_code(session):

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. With DEBUG off the defaults are 
 production deployment needs only SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -142,6 +143,9 @@ LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
 
 # Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
+# The proxies (addresses or CIDR ranges) whose X-Forwarded-For header tells the client's address
+# (attendance_system.addresses.client_address); none by default, when REMOTE_ADDR is the client.
+TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
 # Wrong check-in codes one student may type in an hour, across all their sessions (each session also locks
 # code entry after 5 wrong codes).
 CHECKIN_WRONG_CODES_PER_HOUR = env.int("CHECKIN_WRONG_CODES_PER_HOUR", default=20)

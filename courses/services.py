@@ -62,9 +62,15 @@ def course_delete(*, course):
 
 
 @transaction.atomic
-def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=10):
+def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=10, **limits):
+    """A session; `limits` are its own check-in limits (ClassSession's fields of CheckinLimits and overrides)."""
     session = ClassSession(
-        course=course, starts_at=starts_at, ends_at=ends_at, room=room, late_after_minutes=late_after_minutes
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room,
+        late_after_minutes=late_after_minutes,
+        **limits,
     )
     session.full_clean()
     session.save()
@@ -111,11 +117,13 @@ def sessions_create_weekly(
 
 
 @transaction.atomic
-def session_update(*, session, starts_at, ends_at, room, late_after_minutes):
+def session_update(*, session, starts_at, ends_at, room, late_after_minutes, **limits):
     session.starts_at = starts_at
     session.ends_at = ends_at
     session.room = room
     session.late_after_minutes = late_after_minutes
+    for name, value in limits.items():
+        setattr(session, name, value)
     session.full_clean()
     session.save()
     return session

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from attendance import services
+from attendance.models import AttendanceRecord
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from tests.layers import REDIS_URL, require_redis
 from tests.live import ROOT, daphne, free_port, session_cookie, stop
@@ -141,7 +142,9 @@ def scene(transactional_db):
 @pytest.fixture
 def proxy(scene):
     require_nginx()
-    with daphne(REDIS_URL=REDIS_URL) as first, daphne(REDIS_URL=REDIS_URL) as second, nginx(first, second) as url:
+    # The processes trust the proxy's X-Forwarded-For, as docker-compose's do (TRUSTED_PROXIES).
+    trust = {"REDIS_URL": REDIS_URL, "TRUSTED_PROXIES": "127.0.0.1"}
+    with daphne(**trust) as first, daphne(**trust) as second, nginx(first, second) as url:
         yield url
 
 
@@ -237,6 +240,20 @@ async def test_pages_check_ins_and_live_sockets_go_through_the_proxy(scene, prox
         assert "Check-in received." in response.text
         frame = await asyncio.wait_for(socket.recv(decode=True), timeout=5)
     assert 'hx-swap-oob="afterbegin:#checkins"' in frame
+
+
+def test_a_check_in_keeps_the_address_the_proxy_saw_not_one_the_client_made_up(scene, proxy):
+    # From 127.0.0.2, so that the client's address differs from the proxy's (127.0.0.1).
+    with httpx.Client(
+        transport=httpx.HTTPTransport(local_address="127.0.0.2"),
+        base_url=proxy,
+        cookies={"sessionid": scene["student_cookie"]},
+        headers={"Origin": proxy, "X-Forwarded-For": "192.0.2.1"},
+    ) as http:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', http.get("/checkin/").text).group(1)
+        response = http.post("/checkin/", data={"code": scene["code"], "csrfmiddlewaretoken": token})
+    assert "Check-in received." in response.text
+    assert AttendanceRecord.objects.get(session=scene["session"]).ip_address == "127.0.0.2"
 
 
 def test_the_proxy_passes_the_host_and_sets_the_forwarded_headers_itself():

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from attendance import selectors, services
 from attendance.forms import CheckinForm
 from attendance.models import Method
+from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
-from courses.selectors import sessions_of_student
+from courses.selectors import open_sessions_of_student, sessions_of_student
 
 DEVICE_COOKIE = "attendance_device"
 
@@ -37,8 +38,9 @@ def checkin(request):
                 student=request.user,
                 typed=form.cleaned_data["code"],
                 method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request),
                 marker=marker,
+                position=form.cleaned_data["position"],
             )
         except services.CodeEntryLocked:
             locked = True
@@ -46,6 +48,9 @@ def checkin(request):
             form.add_error("code", error.message)
     context = {"form": form, "record": record, "locked": locked, "locked_message": services.LOCKED_MESSAGE}
     if request.htmx and request.method == "POST":
+        context["locate"] = (
+            record is None and not locked and selectors.any_place(open_sessions_of_student(request.user))
+        )
         response = render(request, "attendance/checkin.html#checkin-box", context)
     else:
         context |= selectors.checkin_card(request.user)
