@@ -1,10 +1,18 @@
+import hashlib
+import math
+from datetime import timedelta
 from itertools import zip_longest
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.models import ParentLink, Role, User
+from accounts.models import LockKind, LoginLock, ParentLink, Role, User
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 
@@ -124,3 +132,96 @@ def users_import_csv(*, upload=None, text=None):
     if errors:
         raise ImportRejected(errors)
     return users
+
+
+def _lock_duration():
+    return timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+
+
+def _counter_key(kind, value):
+    """Attempts on an account (hashed: the email typed may be anything) or failures from an address."""
+    if kind == LockKind.ACCOUNT:
+        return "login-attempts:" + hashlib.sha256(value.encode()).hexdigest()
+    return f"login-failures:{value}"
+
+
+def _count(key):
+    """One more in `key`, which counts for a lock's duration from its first count; atomic, so simultaneous
+    requests each get a number of their own."""
+    try:
+        return cache.incr(key)
+    except ValueError:
+        seconds = settings.LOGIN_LOCK_MINUTES * 60
+        return 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
+
+
+def _locked_message(kind, until, now):
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    if kind == LockKind.ACCOUNT:
+        message = ngettext(
+            "Too many failed logins for this account: it is locked for %(minutes)d more minute. "
+            "“Forgot your password?” unlocks it now, or ask an administrator.",
+            "Too many failed logins for this account: it is locked for %(minutes)d more minutes. "
+            "“Forgot your password?” unlocks it now, or ask an administrator.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "Too many failed logins from your network: logins from it are locked for %(minutes)d more minute. "
+            "Ask an administrator if you cannot wait.",
+            "Too many failed logins from your network: logins from it are locked for %(minutes)d more minutes. "
+            "Ask an administrator if you cannot wait.",
+            minutes,
+        )
+    return message % {"minutes": minutes}
+
+
+def login_begin(*, email, address, now=None):
+    """Before a password is compared: refuse while the account or the network address is locked.
+
+    The attempt counts against the account before the comparison, so that of many simultaneous guesses no
+    more than LOGIN_FAILURES_PER_ACCOUNT are compared; `login_succeeded` clears the count. An address counts
+    only failures (`login_failed`): a lecture hall behind one router logs in from one address at once.
+    """
+    now = now or timezone.now()
+    email = email.lower()
+    lock = (
+        LoginLock.objects.filter(until__gt=now)
+        .filter(Q(kind=LockKind.ACCOUNT, value=email) | Q(kind=LockKind.ADDRESS, value=address))
+        .first()
+    )
+    if lock is not None:
+        raise DomainError(_locked_message(lock.kind, lock.until, now))
+    if _count(_counter_key(LockKind.ACCOUNT, email)) > settings.LOGIN_FAILURES_PER_ACCOUNT:
+        raise DomainError(_locked_message(LockKind.ACCOUNT, now + _lock_duration(), now))
+
+
+def _lock(kind, value, now):
+    LoginLock.objects.filter(until__lte=now).delete()
+    LoginLock.objects.update_or_create(kind=kind, value=value, defaults={"until": now + _lock_duration()})
+
+
+@transaction.atomic
+def login_failed(*, email, address, now=None):
+    """A wrong password (or an unknown email: both count alike, so a lock tells nothing): lock the account
+    at its LOGIN_FAILURES_PER_ACCOUNT-th attempt in a row, the address at its LOGIN_FAILURES_PER_ADDRESS-th
+    failure, for LOGIN_LOCK_MINUTES."""
+    now = now or timezone.now()
+    email = email.lower()
+    if (cache.get(_counter_key(LockKind.ACCOUNT, email)) or 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT:
+        _lock(LockKind.ACCOUNT, email, now)
+    if address and _count(_counter_key(LockKind.ADDRESS, address)) >= settings.LOGIN_FAILURES_PER_ADDRESS:
+        _lock(LockKind.ADDRESS, address, now)
+
+
+def login_succeeded(*, email):
+    """The right password: the account's count of attempts starts again."""
+    cache.delete(_counter_key(LockKind.ACCOUNT, email.lower()))
+
+
+@transaction.atomic
+def login_unlock(*, kind, value):
+    """Lift a lock (an administrator, or the account's owner through a password reset) and its count."""
+    value = value.lower() if kind == LockKind.ACCOUNT else value
+    LoginLock.objects.filter(kind=kind, value=value).delete()
+    cache.delete(_counter_key(kind, value))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.forms import ProfileForm, StudentRegistrationForm
+from accounts.models import LockKind
 from notifications import live
 
 
@@ -50,6 +51,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         live.close_sockets(self.request.user.pk)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A password chosen through the emailed link also lifts the account's login lock: whoever locked it by
+    guessing, its owner proved they read its email."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.login_unlock(kind=LockKind.ACCOUNT, value=self.user.email)
         return response
 
 

@@ -2,12 +2,13 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ParentLink, User
+from accounts.models import LoginLock, ParentLink, User
 from accounts.services import parent_link_add
-from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory
+from accounts.tests.factories import PASSWORD, AdminFactory, ParentFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,39 @@ class TestChildrenOnTheParentsPage:
         response = admin_client.get(reverse("admin:accounts_user_change", args=[parent.pk]))
         assert str(child) in response.text
         assert 'name="child_links-0-child"' not in response.text
+
+
+class TestLoginLocks:
+    """`admin_client` is the administrator's browser, `Client()` the locked person's."""
+
+    def lock(self, client, email):
+        for _ in range(5):
+            client.post(reverse("accounts:login"), {"username": email, "password": "wrong"})
+        return LoginLock.objects.get(value=email)
+
+    def test_an_administrator_unlocks_an_account_and_its_owner_logs_in_at_once(self, admin_client):
+        client = Client()
+        StudentFactory(email="sam@school.org")
+        lock = self.lock(client, "sam@school.org")
+        page = admin_client.get(reverse("admin:accounts_loginlock_changelist"))
+        assert "sam@school.org" in page.text
+        response = admin_client.post(
+            reverse("admin:accounts_loginlock_changelist"),
+            {"action": "unlock", "_selected_action": [lock.pk]},
+            follow=True,
+        )
+        assert "1 lock lifted." in response.text
+        assert not LoginLock.objects.exists()
+        login = client.post(reverse("accounts:login"), {"username": "sam@school.org", "password": PASSWORD})
+        assert login.status_code == 302
+
+    def test_deleting_a_lock_in_admin_unlocks_too(self, admin_client):
+        client = Client()
+        StudentFactory(email="sam@school.org")
+        lock = self.lock(client, "sam@school.org")
+        admin_client.post(reverse("admin:accounts_loginlock_delete", args=[lock.pk]), {"post": "yes"})
+        login = client.post(reverse("accounts:login"), {"username": "sam@school.org", "password": PASSWORD})
+        assert login.status_code == 302
+
+    def test_locks_are_not_added_or_edited_by_hand(self, admin_client):
+        assert admin_client.get(reverse("admin:accounts_loginlock_add")).status_code == 403
