@@ -184,6 +184,19 @@ async def test_pages_check_ins_and_live_sockets_go_through_the_proxy(scene, prox
     assert 'hx-swap-oob="afterbegin:#checkins"' in frame
 
 
+async def test_a_socket_from_another_origin_is_refused_through_the_proxy(scene, proxy):
+    """The proxy passes the Host with its port, so a page of the same host on another port is another origin."""
+    ws_url = proxy.replace("http", "ws") + "/ws/me/"
+    port = int(proxy.rsplit(":", 1)[1])
+    cookie = f"sessionid={scene['student_cookie']}"
+    for origin in (f"http://127.0.0.1:{port + 1}", proxy.replace("http:", "https:")):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await websockets.connect(ws_url, additional_headers={"Cookie": cookie, "Origin": origin})
+        assert refused.value.response.status_code == 403
+    async with websockets.connect(ws_url, additional_headers={"Cookie": cookie, "Origin": proxy}):
+        pass
+
+
 def test_the_proxy_passes_the_host_and_sets_the_forwarded_headers_itself():
     require_nginx()
     with header_echo() as upstream, nginx(upstream, upstream) as url:
