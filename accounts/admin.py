@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.forms import AdminLoginForm, UserImportForm
 from accounts.models import LoginLock, ParentLink, User
-from accounts.services import USER_CSV_COLUMNS, login_unlock, parent_link_add, users_import_csv
+from accounts.services import (
+    USER_CSV_COLUMNS,
+    login_unlock,
+    parent_link_add,
+    user_save,
+    users_delete,
+    users_import_csv,
+)
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
 
@@ -71,6 +78,15 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
         )
     ]
     change_list_template = "admin/accounts/user/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        user_save(user=obj)
+
+    def delete_model(self, request, obj):
+        users_delete(users=[obj])
+
+    def delete_queryset(self, request, queryset):
+        users_delete(users=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ParentLink:

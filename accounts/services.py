@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from accounts.models import LockKind, LoginLock, ParentLink, Role, User
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
+from notifications import live
 
 USER_CSV_COLUMNS = ["email", "first_name", "last_name", "role", "student_number"]
 
@@ -43,6 +44,30 @@ def profile_update(*, user, first_name, last_name, language=""):
     user.full_clean()
     user.save(update_fields=["first_name", "last_name", "language"])
     return user
+
+
+# What a user's live sockets were let in for depends on these: a change ends the sockets, and the pages that
+# reconnect are authorised under the new rights (an inactive or deleted account is refused).
+SOCKET_RIGHTS = ("role", "is_active", "is_superuser")
+
+
+@transaction.atomic
+def user_save(*, user):
+    """Save a user as an administrator edited them (Django admin); a change of role, of is_active or of
+    is_superuser closes their live sockets."""
+    before = User.objects.filter(pk=user.pk).values(*SOCKET_RIGHTS).first() if user.pk else None
+    user.save()
+    if before is not None and any(before[name] != getattr(user, name) for name in SOCKET_RIGHTS):
+        live.close_sockets(user.pk)
+    return user
+
+
+@transaction.atomic
+def users_delete(*, users):
+    """Delete accounts (Django admin); their live sockets close."""
+    for user in users:
+        live.close_sockets(user.pk)
+        user.delete()
 
 
 @transaction.atomic

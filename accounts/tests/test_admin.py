@@ -189,3 +189,60 @@ class TestLoginLocks:
 
     def test_locks_are_not_added_or_edited_by_hand(self, admin_client):
         assert admin_client.get(reverse("admin:accounts_loginlock_add")).status_code == 403
+
+
+def user_form(user, **changes):
+    """The POST of the user's admin page as it stands, with `changes`."""
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "student_number": user.student_number or "",
+        "is_active": "on",
+        "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
+        "date_joined_1": "00:00:00",
+        "child_links-TOTAL_FORMS": 0,
+        "child_links-INITIAL_FORMS": 0,
+    }
+    return {name: value for name, value in (data | changes).items() if value is not None}
+
+
+class TestRightsChangedInAdminEndSockets:
+    def test_a_role_change_closes_the_users_sockets(self, admin_client, closed_sockets):
+        user = ParentFactory()
+        response = admin_client.post(
+            reverse("admin:accounts_user_change", args=[user.pk]), user_form(user, role="teacher")
+        )
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.role == "teacher"
+        assert closed_sockets == [user.pk]
+
+    def test_deactivating_an_account_closes_its_sockets(self, admin_client, closed_sockets):
+        user = ParentFactory()
+        response = admin_client.post(
+            reverse("admin:accounts_user_change", args=[user.pk]), user_form(user, is_active=None)
+        )
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert not user.is_active
+        assert closed_sockets == [user.pk]
+
+    def test_a_new_name_leaves_the_sockets_open(self, admin_client, closed_sockets):
+        user = ParentFactory()
+        response = admin_client.post(
+            reverse("admin:accounts_user_change", args=[user.pk]), user_form(user, first_name="Renamed")
+        )
+        assert response.status_code == 302
+        assert closed_sockets == []
+
+    def test_deleting_accounts_closes_their_sockets(self, admin_client, closed_sockets):
+        first, second, third = ParentFactory(), ParentFactory(), ParentFactory()
+        admin_client.post(reverse("admin:accounts_user_delete", args=[first.pk]), {"post": "yes"})
+        admin_client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+        )
+        assert sorted(closed_sockets) == sorted([first.pk, second.pk, third.pk])
+        assert not User.objects.filter(pk__in=closed_sockets).exists()

@@ -265,12 +265,8 @@ def test_an_imported_user_sets_a_first_password_through_the_reset_link(client, m
 
 class TestSocketsEnd:
     @pytest.fixture
-    def closed(self, monkeypatch):
-        from notifications import live
-
-        users = []
-        monkeypatch.setattr(live, "close_sockets", users.append)
-        return users
+    def closed(self, closed_sockets):
+        return closed_sockets
 
     def test_logging_out_closes_the_users_sockets(self, client, closed):
         user = StudentFactory()
