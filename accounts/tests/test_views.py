@@ -264,17 +264,13 @@ def test_an_imported_user_sets_a_first_password_through_the_reset_link(client, m
 
 
 class TestSocketsEnd:
-    @pytest.fixture
-    def closed(self, closed_sockets):
-        return closed_sockets
-
-    def test_logging_out_closes_the_users_sockets(self, client, closed):
+    def test_logging_out_closes_the_users_sockets(self, client, closed_sockets):
         user = StudentFactory()
         client.force_login(user)
         client.post(reverse("accounts:logout"))
-        assert closed == [user.pk]
+        assert closed_sockets == [user.pk]
 
-    def test_a_new_password_closes_the_users_sockets(self, client, closed):
+    def test_a_new_password_closes_the_users_sockets(self, client, closed_sockets):
         user = StudentFactory()
         client.force_login(user)
         response = client.post(
@@ -282,4 +278,4 @@ class TestSocketsEnd:
             {"old_password": PASSWORD, "new_password1": "a-new-pass-2026!", "new_password2": "a-new-pass-2026!"},
         )
         assert response.status_code == 302
-        assert closed == [user.pk]
+        assert closed_sockets == [user.pk]
