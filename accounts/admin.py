@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.forms import AdminLoginForm, UserImportForm
+from accounts.forms import AdminLoginForm, AdminPasswordForm, UserImportForm
 from accounts.models import LoginLock, ParentLink, User
 from accounts.services import (
     USER_CSV_COLUMNS,
@@ -78,6 +78,7 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
         )
     ]
     change_list_template = "admin/accounts/user/change_list.html"
+    change_password_form = AdminPasswordForm
 
     def save_model(self, request, obj, form, change):
         user_save(user=obj)

@@ -1,7 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +43,15 @@ class LoginForm(ThrottledLogin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
     """Django admin's login page, under the same limits as the app's."""
+
+
+class AdminPasswordForm(AdminPasswordChangeForm):
+    """An administrator setting a user's password in Django admin: what follows a new password follows."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        services.password_changed(user=user)
+        return user
 
 
 class ProfileForm(forms.ModelForm):

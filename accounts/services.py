@@ -246,7 +246,16 @@ def login_succeeded(*, email):
 
 @transaction.atomic
 def login_unlock(*, kind, value):
-    """Lift a lock (an administrator, or the account's owner through a password reset) and its count."""
+    """Lift a lock (an administrator, or a new password: `password_changed`) and its count."""
     value = value.lower() if kind == LockKind.ACCOUNT else value
     LoginLock.objects.filter(kind=kind, value=value).delete()
     cache.delete(_counter_key(kind, value))
+
+
+def password_changed(*, user):
+    """After a new password, by any path (their own change, the emailed reset link, an administrator): the
+    live sockets opened under the old one close (a browser whose session Django ended is refused when its
+    pages reconnect), and the account's login lock lifts, since whoever set it holds the account: someone
+    locking it out by guessing cannot keep its owner out past "Forgot your password?"."""
+    live.close_sockets(user.pk)
+    login_unlock(kind=LockKind.ACCOUNT, value=user.email)

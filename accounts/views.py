@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.forms import ProfileForm, StudentRegistrationForm
-from accounts.models import LockKind
 from notifications import live
 
 
@@ -45,22 +44,16 @@ def register(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """A new password ends the live sockets opened with the old one (the session stays, so this browser's
-    pages reconnect; another browser's session is ended by Django and its pages are refused)."""
-
     def form_valid(self, form):
         response = super().form_valid(form)
-        live.close_sockets(self.request.user.pk)
+        services.password_changed(user=self.request.user)
         return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """A password chosen through the emailed link also lifts the account's login lock: whoever locked it by
-    guessing, its owner proved they read its email."""
-
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.login_unlock(kind=LockKind.ACCOUNT, value=self.user.email)
+        services.password_changed(user=self.user)
         return response
 
 

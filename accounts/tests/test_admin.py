@@ -246,3 +246,19 @@ class TestRightsChangedInAdminEndSockets:
         )
         assert sorted(closed_sockets) == sorted([first.pk, second.pk, third.pk])
         assert not User.objects.filter(pk__in=closed_sockets).exists()
+
+
+def test_a_password_set_by_an_administrator_closes_the_sockets_and_lifts_the_lock(admin_client, closed_sockets):
+    user = StudentFactory(email="sam@school.org")
+    for _ in range(5):
+        Client().post(reverse("accounts:login"), {"username": "sam@school.org", "password": "wrong"})
+    assert LoginLock.objects.filter(value="sam@school.org").exists()
+    new = "set-by-the-office-2026"
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert closed_sockets == [user.pk]
+    assert not LoginLock.objects.exists()
+    assert Client().post(reverse("accounts:login"), {"username": "sam@school.org", "password": new}).status_code == 302

@@ -279,3 +279,12 @@ class TestSocketsEnd:
         )
         assert response.status_code == 302
         assert closed_sockets == [user.pk]
+
+    def test_a_new_password_through_the_reset_link_closes_the_users_sockets(self, client, closed_sockets, mailoutbox):
+        user = StudentFactory(email="sam@school.org")
+        client.post(reverse("accounts:password_reset"), {"email": "sam@school.org"})
+        link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mailoutbox[0].body).group(1)
+        form_page = client.get(link, follow=True)
+        new = "a-brand-new-passphrase-42"
+        client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+        assert closed_sockets == [user.pk]
