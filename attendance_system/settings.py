@@ -174,6 +174,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (accounts.services.login_begin): wrong passwords in a row that lock an account, failed
+# logins that lock a network address (high: a lecture hall logs in from one address), and for how long.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_LOCK_MINUTES = env.int("LOGIN_LOCK_MINUTES", default=15)
+
 # Students may create their own accounts only where the institution wants it.
 ALLOW_STUDENT_REGISTRATION = env.bool("ALLOW_STUDENT_REGISTRATION", default=False)
 

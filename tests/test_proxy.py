@@ -256,6 +256,19 @@ def test_a_check_in_keeps_the_address_the_proxy_saw_not_one_the_client_made_up(s
     assert AttendanceRecord.objects.get(session=scene["session"]).ip_address == "127.0.0.2"
 
 
+async def test_a_socket_from_another_origin_is_refused_through_the_proxy(scene, proxy):
+    """The proxy passes the Host with its port, so a page of the same host on another port is another origin."""
+    ws_url = proxy.replace("http", "ws") + "/ws/me/"
+    port = int(proxy.rsplit(":", 1)[1])
+    cookie = f"sessionid={scene['student_cookie']}"
+    for origin in (f"http://127.0.0.1:{port + 1}", proxy.replace("http:", "https:")):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await websockets.connect(ws_url, additional_headers={"Cookie": cookie, "Origin": origin})
+        assert refused.value.response.status_code == 403
+    async with websockets.connect(ws_url, additional_headers={"Cookie": cookie, "Origin": proxy}):
+        pass
+
+
 def test_the_proxy_passes_the_host_and_sets_the_forwarded_headers_itself():
     require_nginx()
     with header_echo() as upstream, nginx(upstream, upstream) as url:
