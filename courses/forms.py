@@ -20,6 +20,8 @@ class CourseForm(forms.ModelForm):
         fields = [
             "code",
             "title",
+            "subject",
+            "term",
             "description",
             "code_minutes",
             "rotate_seconds",
@@ -28,6 +30,10 @@ class CourseForm(forms.ModelForm):
             "risk_threshold",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = self.fields["term"].queryset.select_related("year")
 
     def clean_code(self):
         # Upper-cased here so that the unique check sees the code as it will be stored.

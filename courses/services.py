@@ -45,6 +45,21 @@ def course_update(*, course, code, title, **fields):
 
 
 @transaction.atomic
+def academic_year_save(*, year):
+    year.full_clean()
+    year.save()
+    return year
+
+
+@transaction.atomic
+def term_save(*, term):
+    """A term as an administrator writes it: inside its year, overlapping none of the year's other terms."""
+    term.full_clean()
+    term.save()
+    return term
+
+
+@transaction.atomic
 def course_set_archived(*, course, archived):
     course.archived = archived
     course.save(update_fields=["archived"])
