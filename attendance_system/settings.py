@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "attendance",
+    "grades",
     "notifications",
     "reports",
 ]

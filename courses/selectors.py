@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import children_of
+from attendance_system import params
 from courses.models import ClassSession, Course, Enrollment, SessionState, Term
 
 
@@ -206,8 +207,10 @@ def current_term(*, today=None):
 def term_or_current(term_id):
     """The term a filter asks for (a term id as text), the current term when none is asked for, and None for
     "all terms" (`"all"`) or an id that is no term."""
-    if term_id == "all":
+    if not term_id:
+        return current_term()
+    try:
+        pk = int(term_id)
+    except ValueError:
         return None
-    if term_id:
-        return terms().filter(pk=term_id).first() if str(term_id).isdigit() else None
-    return current_term()
+    return terms().filter(pk=pk).first() if 0 < pk <= params.MAX_ID else None

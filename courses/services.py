@@ -72,7 +72,8 @@ def course_delete(*, course):
             course.delete()
     except ProtectedError:
         raise DomainError(
-            _("%(course)s has attendance records, so it cannot be deleted; archive it instead.") % {"course": course}
+            _("%(course)s has attendance records or grades, so it cannot be deleted; archive it instead.")
+            % {"course": course}
         )
 
 

@@ -64,7 +64,8 @@ class TestCurrentTerm:
         assert selectors.term_or_current("") == current
         assert selectors.term_or_current(str(other.pk)) == other
         assert selectors.term_or_current("all") is None
-        assert selectors.term_or_current("nonsense") is None
+        for nonsense in ("nonsense", "²", str(2**64), "-1"):
+            assert selectors.term_or_current(nonsense) is None
 
 
 class TestAdmin:

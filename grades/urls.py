@@ -1,0 +1,18 @@
+from django.urls import path
+
+from grades import views
+
+app_name = "grades"
+
+urlpatterns = [
+    path("", views.my_grades, name="my_grades"),
+    path("children/<int:pk>/", views.child_grades, name="child_grades"),
+    path("subjects/", views.subjects, name="subjects"),
+    path("courses/<int:pk>/", views.gradebook, name="gradebook"),
+    path("courses/<int:pk>/settings/", views.grading_settings, name="grading_settings"),
+    path("courses/<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", views.score_entry, name="score_entry"),
+    path("assessments/<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
+    path("assessments/<int:pk>/upload/", views.score_upload, name="score_upload"),
+    path("assessments/<int:pk>/release/", views.assessment_release, name="assessment_release"),
+]
