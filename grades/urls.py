@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from grades import views
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("children/<int:pk>/", views.child_grades, name="child_grades"),
     path("subjects/", views.subjects, name="subjects"),
     path("courses/<int:pk>/", views.gradebook, name="gradebook"),
+    re_path(
+        r"^courses/(?P<pk>[0-9]+)/export\.(?P<file_format>csv|xlsx)$", views.gradebook_export, name="gradebook_export"
+    ),
     path("courses/<int:pk>/settings/", views.grading_settings, name="grading_settings"),
     path("courses/<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", views.score_entry, name="score_entry"),

@@ -2,16 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import teacher_required
 from accounts.selectors import children_of, children_visible_to
+from attendance_system import spreadsheets
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
 from courses import selectors as course_selectors
-from grades import selectors, services
+from grades import exports, selectors, services
 from grades.forms import AssessmentForm, GradingSettingsForm, ScoreGridForm, ScoreUploadForm
 
 
@@ -32,6 +34,15 @@ def gradebook(request, pk):
         **filters,
     }
     return render(request, "grades/gradebook.html", context)
+
+
+@login_required
+def gradebook_export(request, pk, file_format):
+    """The gradebook of the term asked for (`?term=`, the current one by default) as CSV or Excel."""
+    course = selectors.managed_course_or_404(request.user, pk)
+    term, _filters = _term_filter(request)
+    rows = exports.gradebook_rows(course, term=term)
+    return spreadsheets.response(request, rows, f"{slugify(course.code)}-grades", file_format)
 
 
 @login_required

@@ -140,6 +140,7 @@ TABLE = {
     "grades:subjects": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
     "grades:gradebook": ("get", course, COURSE_MANAGERS),
     "grades:grading_settings": ("get", course, COURSE_MANAGERS),
+    "grades:gradebook_export": ("get", lambda cast: {"pk": cast.course.pk, "file_format": "xlsx"}, COURSE_MANAGERS),
     "grades:assessment_create": ("get", course, COURSE_MANAGERS),
     "grades:score_entry": ("get", assessment, COURSE_MANAGERS),
     "grades:assessment_edit": ("get", assessment, COURSE_MANAGERS),
