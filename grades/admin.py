@@ -36,6 +36,14 @@ class AssessmentAdmin(ReadOnlyAdmin):
     inlines = [ScoreInline]
 
 
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["student", "assessment", "value", "marker", "updated_at"]
+    list_filter = ["marker", "assessment__course"]
+    list_select_related = ["student", "assessment"]
+    search_fields = ["student__email", "student__student_number", "assessment__title"]
+
+
 @admin.register(ScoreChange)
 class ScoreChangeAdmin(ReadOnlyAdmin):
     list_display = ["score", "old_text", "new_text", "by", "at"]

@@ -159,7 +159,7 @@ class TestGradebook:
             for _ in range(5):
                 student = EnrollmentFactory(course=cast.course).student
                 ScoreFactory(assessment=AssessmentFactory(course=cast.course), student=student)
-            with django_assert_max_num_queries(16):
+            with django_assert_max_num_queries(11):
                 assert teacher_client.get(url).status_code == 200
 
 
@@ -220,3 +220,27 @@ def test_the_subjects_page_shows_the_teachers_subjects(teacher_client, cast, qui
     response = teacher_client.get(reverse("grades:subjects"), {"term": "all"})
     assert response.context["trends"]["by_subject"][0]["subject"] == "Mathematics"
     assert "75.0 %" in response.text
+
+
+class TestQueriesStayFlat:
+    def grow(self, cast, quiz, count):
+        for _ in range(count):
+            student = EnrollmentFactory(course=cast.course).student
+            ScoreFactory(assessment=quiz, student=student)
+            released = AssessmentFactory(course=cast.course, release=Release.NOW)
+            ScoreFactory(assessment=released, student=cast.student)
+            ScoreFactory(assessment=released, student=student)
+
+    def test_the_score_grid(self, teacher_client, cast, quiz, django_assert_max_num_queries):
+        url = reverse("grades:score_entry", args=[quiz.pk])
+        for size in (2, 8):
+            self.grow(cast, quiz, size)
+            with django_assert_max_num_queries(6):
+                assert teacher_client.get(url).status_code == 200
+
+    def test_a_students_grades(self, client, cast, quiz, django_assert_max_num_queries):
+        client.force_login(cast.student)
+        for size in (2, 8):
+            self.grow(cast, quiz, size)
+            with django_assert_max_num_queries(7):
+                assert client.get(reverse("grades:my_grades"), {"term": "all"}).status_code == 200
