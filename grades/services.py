@@ -1,6 +1,7 @@
 """Every change to assessments and scores, with its rules. Scores are written only here, and every change of a
 score leaves a ScoreChange behind."""
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from courses import selectors as course_selectors
 from grades import selectors
-from grades.models import Assessment, Marker, Score, ScoreChange, score_text
+from grades.models import Assessment, Marker, Release, Score, ScoreChange, score_text
 from notifications import live
 from notifications.models import Kind
 from notifications.services import notify_many
@@ -97,7 +98,18 @@ def assessment_update(*, assessment, **fields):
 @transaction.atomic
 def assessment_release(*, assessment):
     """Show the scores to students and parents now (and tell them)."""
-    return assessment_update(assessment=assessment, release="now", release_on=None)
+    return assessment_update(assessment=assessment, release=Release.NOW, release_on=None)
+
+
+@transaction.atomic
+def assessment_delete(*, assessment):
+    """Remove an assessment added by mistake; one with scores keeps them and their history."""
+    if Score.objects.filter(assessment=assessment).exists():
+        raise DomainError(
+            _("%(assessment)s has scores, so it cannot be deleted; give it a weight of 0 to leave it out of averages.")
+            % {"assessment": assessment}
+        )
+    assessment.delete()
 
 
 def _after_release_change(assessment, *, today=None):
@@ -131,13 +143,15 @@ def push_grades(course, *, students=None):
     parents = parents_by_child(students)
     term = course_selectors.current_term()
     for student in students:
-
-        def render(student=student):
-            context = {"child": student, "courses": selectors.released_grades(student, term=term), "oob": True}
-            return render_to_string("grades/_released.html", context)
-
+        # Rendered once at commit, for the student and each of their parents alike.
+        render = functools.cache(functools.partial(_released_region, student, term))
         for user in [student, *parents.get(student.pk, [])]:
             live.push(live.user_group(user.pk, "grades"), render)
+
+
+def _released_region(student, term):
+    context = {"child": student, "courses": selectors.released_grades(student, term=term), "oob": True}
+    return render_to_string("grades/_released.html", context)
 
 
 @transaction.atomic

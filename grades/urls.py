@@ -16,6 +16,7 @@ urlpatterns = [
     path("courses/<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", views.score_entry, name="score_entry"),
     path("assessments/<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
+    path("assessments/<int:pk>/delete/", views.assessment_delete, name="assessment_delete"),
     path("assessments/<int:pk>/upload/", views.score_upload, name="score_upload"),
     path("assessments/<int:pk>/release/", views.assessment_release, name="assessment_release"),
 ]

@@ -77,6 +77,21 @@ def assessment_edit(request, pk):
 
 
 @login_required
+def assessment_delete(request, pk):
+    assessment = selectors.managed_assessment_or_404(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.assessment_delete(assessment=assessment)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("grades:score_entry", pk=assessment.pk)
+        messages.success(request, _("Assessment deleted."))
+        return redirect("grades:gradebook", pk=assessment.course_id)
+    context = {"assessment": assessment, "course": assessment.course}
+    return render(request, "grades/assessment_delete.html", context)
+
+
+@login_required
 def score_entry(request, pk):
     """The grid of one assessment's scores, a cell per student, saved all at once or not at all."""
     assessment = selectors.managed_assessment_or_404(request.user, pk)

@@ -144,6 +144,7 @@ TABLE = {
     "grades:assessment_create": ("get", course, COURSE_MANAGERS),
     "grades:score_entry": ("get", assessment, COURSE_MANAGERS),
     "grades:assessment_edit": ("get", assessment, COURSE_MANAGERS),
+    "grades:assessment_delete": ("get", assessment, COURSE_MANAGERS),
     "grades:score_upload": ("get", assessment, COURSE_MANAGERS),
     "grades:assessment_release": ("post", assessment, COURSE_MANAGERS_POST),
 }

@@ -244,3 +244,21 @@ class TestQueriesStayFlat:
             self.grow(cast, quiz, size)
             with django_assert_max_num_queries(7):
                 assert client.get(reverse("grades:my_grades"), {"term": "all"}).status_code == 200
+
+
+class TestAssessmentDelete:
+    def test_an_assessment_without_scores_is_deleted(self, teacher_client, cast, quiz):
+        response = teacher_client.post(reverse("grades:assessment_delete", args=[quiz.pk]))
+        assert response.url == reverse("grades:gradebook", args=[cast.course.pk])
+        assert not Assessment.objects.exists()
+
+    def test_one_with_scores_is_kept_and_the_page_says_why(self, teacher_client, cast, quiz):
+        ScoreFactory(assessment=quiz, student=cast.student)
+        response = teacher_client.post(reverse("grades:assessment_delete", args=[quiz.pk]), follow=True)
+        assert "Fractions has scores, so it cannot be deleted" in response.text
+        assert Assessment.objects.filter(pk=quiz.pk).exists()
+
+    def test_another_teacher_gets_a_404(self, client, cast, quiz):
+        client.force_login(cast.other_teacher)
+        assert client.post(reverse("grades:assessment_delete", args=[quiz.pk])).status_code == 404
+        assert Assessment.objects.filter(pk=quiz.pk).exists()
