@@ -107,3 +107,15 @@ def test_a_column_typed_and_pasted_then_released_reaches_the_parents_open_page(b
     teacher_page.goto(f"{server}/grades/courses/{course.pk}/?term=all")
     expect(teacher_page.locator(f"#student-{students[0].pk}")).to_contain_text("75.0 %")
     assert not axe_check(teacher_page, server)
+    for path in [
+        f"/grades/courses/{course.pk}/assessments/new/",
+        f"/grades/courses/{course.pk}/settings/",
+        f"/grades/assessments/{quiz.pk}/upload/",
+        "/grades/subjects/?term=all",
+    ]:
+        assert teacher_page.goto(f"{server}{path}").ok
+        assert not axe_check(teacher_page, server), path
+    parent.goto(f"{server}/grades/")
+    assert not axe_check(parent, server)
+    parent.get_by_role("link", name=students[0].get_full_name()).click()
+    expect(parent.locator(f"#released-{students[0].pk}-assessment-{quiz.pk}")).to_contain_text("60.0 %")
