@@ -58,9 +58,14 @@ def _check(assessment):
         raise DomainError(" ".join(error.messages))
 
 
+def _default_term(course):
+    """The term of an assessment given none: the course's, or the current one."""
+    return course.term or course_selectors.current_term()
+
+
 @transaction.atomic
 def assessment_create(*, course, title, type, date, max_score, weight, term=None, release, release_on=None):
-    """A new assessment; its term is the course's, or the current one, unless given."""
+    """A new assessment, in the term given or the default one."""
     assessment = Assessment(
         course=course,
         title=title,
@@ -68,7 +73,7 @@ def assessment_create(*, course, title, type, date, max_score, weight, term=None
         date=date,
         max_score=max_score,
         weight=weight,
-        term=term or course.term or course_selectors.current_term(),
+        term=term or _default_term(course),
         release=release,
         release_on=release_on,
     )
@@ -81,6 +86,8 @@ def assessment_create(*, course, title, type, date, max_score, weight, term=None
 @transaction.atomic
 def assessment_update(*, assessment, **fields):
     """Change an assessment; a maximum below a score already entered is refused."""
+    if "term" in fields and not fields["term"]:
+        fields["term"] = _default_term(assessment.course)
     for name, value in fields.items():
         setattr(assessment, name, value)
     _check(assessment)

@@ -81,7 +81,9 @@ class TestAssessmentCreate:
         current = TermFactory()
         assert services.assessment_create(course=course, **self.fields()).term == current
         course.term = TermFactory(year=current.year, starts_on=current.ends_on + timedelta(days=1))
-        assert services.assessment_create(course=course, **self.fields()).term == course.term
+        assessment = services.assessment_create(course=course, **self.fields())
+        assert assessment.term == course.term
+        assert services.assessment_update(assessment=assessment, term=None).term == course.term
 
     def test_a_release_from_a_date_needs_the_date(self, course):
         with pytest.raises(DomainError, match="Give the date"):

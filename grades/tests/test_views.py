@@ -262,3 +262,9 @@ class TestAssessmentDelete:
         client.force_login(cast.other_teacher)
         assert client.post(reverse("grades:assessment_delete", args=[quiz.pk])).status_code == 404
         assert Assessment.objects.filter(pk=quiz.pk).exists()
+
+
+def test_a_students_course_page_and_menu_lead_to_their_grades(client, cast):
+    client.force_login(cast.student)
+    response = client.get(reverse("courses:course_detail", args=[cast.course.pk]))
+    assert response.text.count(f'href="{reverse("grades:my_grades")}"') == 2
