@@ -40,11 +40,15 @@ class ScoreGridForm(forms.Form):
             yield student, self[f"score-{student.pk}"]
 
     def clean(self):
+        """`entries`: the cells the teacher changed. A cell left as it was when the page was loaded (its
+        `was-<id>`), or absent (a student enrolled since), is not saved: saving a grid opened before a colleague
+        changed a score does not undo the colleague's change."""
         cleaned = super().clean()
         self.entries = {}
         for student in self.students:
             name = f"score-{student.pk}"
-            if name not in cleaned:
+            was = self.data.get(f"was-{student.pk}")
+            if name not in cleaned or name not in self.data or (was is not None and cleaned[name] == was.strip()):
                 continue
             try:
                 self.entries[student] = parse_score(cleaned[name], max_score=self.assessment.max_score)

@@ -268,3 +268,14 @@ def test_a_students_course_page_and_menu_lead_to_their_grades(client, cast):
     client.force_login(cast.student)
     response = client.get(reverse("courses:course_detail", args=[cast.course.pk]))
     assert response.text.count(f'href="{reverse("grades:my_grades")}"') == 2
+
+
+def test_a_grid_opened_before_a_colleagues_change_does_not_undo_it(teacher_client, cast, quiz):
+    classmate = EnrollmentFactory(course=cast.course).student
+    ScoreFactory(assessment=quiz, student=cast.student, value=10)
+    page = teacher_client.get(reverse("grades:score_entry", args=[quiz.pk]))
+    assert f'name="was-{cast.student.pk}" value="10"' in page.text
+    Score.objects.filter(student=cast.student).update(value=14)  # a colleague, meanwhile
+    data = {f"score-{cast.student.pk}": "10", f"was-{cast.student.pk}": "10", f"score-{classmate.pk}": "12"}
+    teacher_client.post(reverse("grades:score_entry", args=[quiz.pk]), data | {f"was-{classmate.pk}": ""})
+    assert dict(Score.objects.values_list("student", "value")) == {cast.student.pk: 14, classmate.pk: 12}
