@@ -73,9 +73,6 @@ class Term(models.Model):
         if overlapping:
             raise ValidationError(_("This term overlaps %(term)s.") % {"term": overlapping.name})
 
-    def contains(self, day):
-        return self.starts_on <= day <= self.ends_on
-
 
 class Course(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[no_control_characters])
