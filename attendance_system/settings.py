@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "attendance",
+    "grades",
     "notifications",
     "reports",
 ]
