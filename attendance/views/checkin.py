@@ -1,17 +1,21 @@
 """A student's check-in page: the code box, and the check-in from the projector's QR."""
 
+import logging
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from attendance import selectors, services
 from attendance.forms import CheckinForm
 from attendance.models import Method
 from attendance_system.errors import DomainError
 
+logger = logging.getLogger(__name__)
 DEVICE_COOKIE = "attendance_device"
 
 
@@ -40,6 +44,11 @@ def checkin(request):
             locked = True
         except DomainError as error:
             form.add_error("code", error.message)
+        except DatabaseError:
+            # The database refused the write (read-only, full, failing over): nothing was recorded, and the
+            # student must know it rather than leave believing they are checked in.
+            logger.exception("Check-in of student %s could not be stored", request.user.pk)
+            form.add_error("code", _("Could not record your check-in. Try again."))
     context = {"form": form, "record": record, "locked": locked, "locked_message": services.LOCKED_MESSAGE}
     if request.htmx and request.method == "POST":
         response = render(request, "attendance/checkin.html#checkin-box", context)
