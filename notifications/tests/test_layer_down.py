@@ -1,0 +1,70 @@
+"""Failure drill at the socket: the channel layer's Redis stops. Open sockets are closed with "try again later"
+(their pages show that live updates are paused), new ones are refused the same way, and once Redis is back a
+socket connects and receives pushes again, with no restart."""
+
+import asyncio
+
+import pytest
+import redis
+from channels.layers import channel_layers, get_channel_layer
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from attendance_system.routing import websocket_urlpatterns
+from notifications.consumers import PROBE_EVERY, PROBE_WAIT, TRY_AGAIN_LATER
+from notifications.live import user_group
+from tests.live import private_redis
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+
+
+@pytest.fixture
+def redis_server(settings):
+    with private_redis() as server:
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [{"address": server.url, "socket_connect_timeout": 2, "socket_timeout": 2}]},
+            }
+        }
+        channel_layers.backends.clear()
+        yield server
+    channel_layers.backends.clear()
+
+
+async def connect_once_back(user):
+    """A socket, connected within a few tries as a page does: the layer's first commands after Redis came
+    back may still meet its reconnection."""
+    for _attempt in range(5):
+        socket = connect(user)
+        try:
+            if (await socket.connect(timeout=5))[0]:
+                return socket
+        except redis.RedisError:
+            await asyncio.sleep(0.5)
+    pytest.fail("no socket could connect after Redis came back")
+
+
+def connect(user):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/me/")
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def test_sockets_close_while_redis_is_down_and_work_again_when_it_returns(redis_server, cast):
+    socket = connect(cast.student)
+    assert (await socket.connect())[0]
+
+    redis_server.stop()
+    closed = await socket.receive_output(timeout=PROBE_EVERY + PROBE_WAIT + 3)
+    assert (closed["type"], closed["code"]) == ("websocket.close", TRY_AGAIN_LATER)
+    await socket.disconnect()
+    # A new socket is refused while Redis is down (the layer cannot even make its channel).
+    with pytest.raises(redis.ConnectionError):
+        await connect(cast.student).connect(timeout=5)
+
+    redis_server.start()
+    again = await connect_once_back(cast.student)
+    await get_channel_layer().group_send(user_group(cast.student.pk), {"type": "fragment", "html": "<p id='x'></p>"})
+    assert await again.receive_from(timeout=3) == "<p id='x'></p>"
+    await again.disconnect()
