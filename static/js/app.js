@@ -1,4 +1,5 @@
-// What htmx does not do: countdowns, toasts, and the live-connection badge with a re-sync on reconnect.
+// What htmx does not do: countdowns, toasts, and the live-connection badge and banner with a re-sync on
+// reconnect.
 (function () {
   "use strict";
 
@@ -44,6 +45,10 @@
     showToasts();
   }
   document.addEventListener("showError", function (event) { toast(event.detail.value); });
+  // A request that got no answer (the server went away) or an error page, which htmx does not swap in.
+  function requestFailed() { toast(document.body.dataset.requestFailedText); }
+  document.addEventListener("htmx:sendError", requestFailed);
+  document.addEventListener("htmx:responseError", requestFailed);
 
   // Every page shows a banner while one of its live sockets is down, and hides it once all are back.
   function showLivePaused() {
