@@ -12,9 +12,11 @@ from notifications.live import REGIONS, session_watch_group, sockets_group, user
 
 logger = logging.getLogger(__name__)
 MAX_WATCHED_SESSIONS = 200
-# How often each process checks that an event sent through the channel layer comes back, and how long it waits.
+# How often each process checks that an event sent through the channel layer comes back, how long it waits,
+# and how many unanswered checks in a row mean the layer is down (a process busy with a burst answers late).
 PROBE_EVERY = 2
-PROBE_WAIT = 2
+PROBE_WAIT = 5
+PATIENCE = 3
 # The close code that tells a page to reconnect later (static/js/app.js): 1013 ("try again later") in the range
 # a server may send (daphne refuses to send 1013 itself).
 TRY_AGAIN_LATER = 4013
@@ -25,23 +27,34 @@ _watchers = {}  # event loop -> its watch task
 
 async def _watch(sockets):
     """While this process has sockets open, send an event through the channel layer to itself every PROBE_EVERY
-    seconds. When it does not come back (Redis is down), pushes cannot reach these sockets: close them all with
-    "try again later". Their pages show that live updates are paused and reconnect with back-off; a connect
-    succeeds once the layer is back, and the page then re-syncs, so nothing pushed meanwhile stays missing."""
+    seconds. When the layer fails (Redis is down) or the event keeps not coming back, pushes cannot reach these
+    sockets: close them all with "try again later". Their pages show that live updates are paused and reconnect
+    with back-off; a connect succeeds once the layer is back, and the page then re-syncs, so nothing pushed
+    meanwhile stays missing."""
     layer = get_channel_layer()
-    channel = None
+    channel, misses = None, 0
     while sockets:
         try:
             channel = channel or await layer.new_channel("live-probe.")
             await layer.send(channel, {"type": "probe"})
             await asyncio.wait_for(layer.receive(channel), PROBE_WAIT)
+            misses = 0
+        except TimeoutError:
+            channel, misses = None, misses + 1
+            if misses >= PATIENCE:
+                misses = 0
+                await _close_all(sockets, f"{PATIENCE} probes unanswered")
         except Exception as error:
             channel = None
-            logger.warning("The channel layer does not answer (%r): closing %d live sockets", error, len(sockets))
-            for consumer in list(sockets):
-                sockets.discard(consumer)
-                await consumer.close(code=TRY_AGAIN_LATER)
+            await _close_all(sockets, repr(error))
         await asyncio.sleep(PROBE_EVERY)
+
+
+async def _close_all(sockets, why):
+    logger.warning("The channel layer does not answer (%s): closing %d live sockets", why, len(sockets))
+    for consumer in list(sockets):
+        sockets.discard(consumer)
+        await consumer.close(code=TRY_AGAIN_LATER)
 
 
 def _watch_socket(consumer):

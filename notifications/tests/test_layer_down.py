@@ -6,16 +6,17 @@ import asyncio
 
 import pytest
 import redis
-from channels.layers import channel_layers, get_channel_layer
+from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from attendance_system.routing import websocket_urlpatterns
+from notifications import consumers
 from notifications.consumers import PROBE_EVERY, PROBE_WAIT, TRY_AGAIN_LATER
 from notifications.live import user_group
 from tests.live import private_redis
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def connect(user):
     return communicator
 
 
+@pytest.mark.redis
 async def test_sockets_close_while_redis_is_down_and_work_again_when_it_returns(redis_server, cast):
     socket = connect(cast.student)
     assert (await socket.connect())[0]
@@ -68,3 +70,25 @@ async def test_sockets_close_while_redis_is_down_and_work_again_when_it_returns(
     await get_channel_layer().group_send(user_group(cast.student.pk), {"type": "fragment", "html": "<p id='x'></p>"})
     assert await again.receive_from(timeout=3) == "<p id='x'></p>"
     await again.disconnect()
+
+
+class SilentLayer(InMemoryChannelLayer):
+    """A layer that is up but never delivers the process's probes (as a subscription Redis lost would)."""
+
+    async def send(self, channel, message):
+        if message.get("type") != "probe":
+            await super().send(channel, message)
+
+
+async def test_sockets_close_after_several_unanswered_probes_only(settings, cast, monkeypatch, caplog):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.SilentLayer"}}
+    channel_layers.backends.clear()
+    monkeypatch.setattr(consumers, "PROBE_EVERY", 0.05)
+    monkeypatch.setattr(consumers, "PROBE_WAIT", 0.2)
+    socket = connect(cast.student)
+    assert (await socket.connect())[0]
+    closed = await socket.receive_output(timeout=5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", TRY_AGAIN_LATER)
+    assert f"({consumers.PATIENCE} probes unanswered)" in caplog.text
+    await socket.disconnect()
+    channel_layers.backends.clear()
