@@ -120,19 +120,24 @@ REDIS_LAYERS = {
 REDIS_CHANNEL_LAYER = env.str("REDIS_CHANNEL_LAYER", default="pubsub")
 if REDIS_CHANNEL_LAYER not in REDIS_LAYERS:
     raise SystemExit(f"REDIS_CHANNEL_LAYER must be one of {', '.join(REDIS_LAYERS)}.")
+# Seconds a Redis command may take: a Redis that hangs must not hold a request or a push for longer. (Not
+# for reads of the classic layer, which waits 5 s for messages on purpose.)
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 if REDIS_URL:
+    layer_timeouts = REDIS_TIMEOUTS if REDIS_CHANNEL_LAYER == "pubsub" else {"socket_connect_timeout": 2}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": REDIS_LAYERS[REDIS_CHANNEL_LAYER],
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **layer_timeouts}]},
         }
     }
-    # Shared by every process, so the per-address check-in limit holds across them.
+    # Shared by every process, so the per-address check-in limit holds across them. With Redis down it acts
+    # as an empty cache (attendance_system/redis_pool.py): check-ins go on, without the rate limits.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "attendance_system.redis_pool.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"pool_class": "attendance_system.redis_pool.ProcessConnectionPool"},
+            "OPTIONS": {"pool_class": "attendance_system.redis_pool.ProcessConnectionPool", **REDIS_TIMEOUTS},
         }
     }
 else:

@@ -19,6 +19,16 @@ class Kind(models.TextChoices):
 EMAIL_BY_DEFAULT = set(Kind) - {Kind.CHECKIN_VALIDATED}
 
 
+class EmailStatus(models.TextChoices):
+    """Where the email of a notification stands; blank when the user does not want this kind by email."""
+
+    NONE = "", _("not emailed")
+    QUEUED = "queued", _("queued")
+    RETRYING = "retrying", _("retrying")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -27,6 +37,11 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        _("email status"), max_length=10, choices=EmailStatus.choices, blank=True, default=EmailStatus.NONE
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_error = models.CharField(_("last email error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
