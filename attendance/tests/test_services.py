@@ -2,13 +2,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
+from attendance import counters as limit_counters
 from attendance import services
 from attendance.models import CODE_ALPHABET, AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
 from attendance.selectors import MAX_WRONG_CODES, counters
+from attendance.services.checkin import TRIES_SECONDS, tries_key
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
 from attendance_system.errors import DomainError
 from courses.models import SessionState
@@ -203,6 +206,56 @@ class TestLockout:
             submit(student, room.code.code)
         services.lockout_clear(session=room.session, student=student)
         assert submit(student, room.code.code).status == Status.PENDING
+
+    def test_unlocking_gives_back_every_try(self, room):
+        student = room.students[0]
+        for _ in range(MAX_WRONG_CODES):
+            with pytest.raises(DomainError):
+                submit(student, "ZZZZZZ")
+        services.lockout_clear(session=room.session, student=student)
+        with pytest.raises(DomainError, match=f"{MAX_WRONG_CODES - 1} attempts left"):
+            submit(student, "ZZZZZZ")
+
+    def test_a_right_code_arriving_after_the_last_try_was_taken_is_not_compared(self, room):
+        """Five submissions still being compared hold the five tries: a sixth, right or not, is refused."""
+        student = room.students[0]
+        for _ in range(MAX_WRONG_CODES):
+            limit_counters.count({tries_key(room.session.pk, student.pk): (TRIES_SECONDS, 0)})
+        with pytest.raises(services.CodeEntryLocked):
+            submit(student, room.code.code)
+        assert not AttendanceRecord.objects.filter(student=student).exists()
+
+    def test_a_try_is_kept_by_a_wrong_code_only(self, room):
+        student, key = room.students[0], tries_key(room.session.pk, room.students[0].pk)
+        new = services.code_issue(session=room.session, by=room.teacher)
+        with pytest.raises(DomainError, match="expired"):
+            submit(student, room.code.code)
+        assert cache.get(key) == 0
+        with pytest.raises(DomainError, match="4 attempts left"):
+            submit(student, "ZZZZZZ")
+        assert cache.get(key) == 1
+        submit(student, new.code)
+        assert cache.get(key) == 1
+
+    def test_the_count_starts_from_the_database_when_the_cache_lost_it(self, room):
+        student = room.students[0]
+        CodeLockoutFactory(session=room.session, student=student, failures=MAX_WRONG_CODES - 1)
+        with pytest.raises(services.CodeEntryLocked):
+            submit(student, "ZZZZZZ")
+        assert cache.get(tries_key(room.session.pk, student.pk)) == MAX_WRONG_CODES
+
+    def test_the_hourly_limit_does_not_lift_the_lockout(self, room, settings):
+        settings.CHECKIN_WRONG_CODES_PER_HOUR = 1
+        student = room.students[0]
+        submit_wrong = pytest.raises(DomainError, match="Too many wrong codes in the last hour")
+        with pytest.raises(DomainError, match="4 attempts left"):
+            submit(student, "ZZZZZZ")
+        for _ in range(MAX_WRONG_CODES - 1):
+            with submit_wrong:
+                submit(student, "ZZZZZZ")
+        with pytest.raises(services.CodeEntryLocked):
+            submit(student, room.code.code)
+        assert CodeLockout.objects.get(student=student).failures == MAX_WRONG_CODES
 
     def test_other_students_are_not_locked(self, room):
         for _ in range(MAX_WRONG_CODES):
