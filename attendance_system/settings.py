@@ -139,7 +139,9 @@ else:
 # other app, so the rule is named here).
 LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
 
-# Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
+# Check-ins one student may submit per minute, whatever their answer; met before the address's limit.
+CHECKIN_RATE_PER_STUDENT = env.int("CHECKIN_RATE_PER_STUDENT", default=10)
+# Check-ins one network address may submit per minute, a backstop: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
 # Wrong check-in codes one student may type in an hour, across all their sessions (each session also locks
 # code entry after 5 wrong codes).

@@ -1,15 +1,16 @@
 """A student's check-in with a code, the limits around it, and the lockout after too many wrong codes.
 
-Before a code is compared, one of the MAX_WRONG_CODES tries of each session the student still has to check into
-is taken in one atomic count, so that however many submissions arrive at once a session's code meets at most
-MAX_WRONG_CODES wrong ones; a try is kept only by a wrong code.
+The limits, in the order a submission meets them: the student's own rate (CHECKIN_RATE_PER_STUDENT a minute);
+then, in one atomic count before the code is compared, one of the MAX_WRONG_CODES tries of each session the
+student still has to check into and one check-in of their address's minute (CHECKIN_RATE_PER_ADDRESS, a
+backstop for a whole lecture hall behind one router). A submission refused by the student's rate or by a
+lockout costs the address nothing; a try is kept only by a wrong code.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -49,37 +50,38 @@ def tries_key(session_id, student_id):
     return f"checkin-tries:{session_id}:{student_id}"
 
 
-def _check_rate(address):
-    if not address:
-        return
-    key = f"checkin-rate:{address}"
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The first check-in of this address's minute (one Redis round trip for all the others); if another
-        # request just opened the minute, count on it.
-        count = 1 if cache.add(key, 1, timeout=60) else cache.incr(key)
-    if count > settings.CHECKIN_RATE_PER_ADDRESS:
-        raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
+def _check_student_rate(student):
+    """The student's own limit, met first: a student refused here costs their address nothing."""
+    [count] = counters.count({f"checkin-student:{student.pk}": (60, 0)})
+    if count > settings.CHECKIN_RATE_PER_STUDENT:
+        raise DomainError(_("Too many check-ins from you right now. Wait a minute and try again."))
 
 
-def _attempt(*, student, codes):
-    """Take one try of each session the student still has to check into, in one atomic step before any
-    comparison: however many submissions arrive at once, a session's code meets at most MAX_WRONG_CODES of them
-    that are wrong. A session out of tries is left out of the comparison; a submission left with nothing to
-    compare is refused as locked."""
+def _attempt(*, student, codes, address):
+    """Take one try of each session the student still has to check into, and one check-in of the address's
+    minute, in one atomic step before any comparison: however many submissions arrive at once, a session's code
+    meets at most MAX_WRONG_CODES of them that are wrong. A session out of tries is left out of the comparison;
+    a submission left with nothing to compare is refused as locked, and gives its address's check-in back."""
     waiting = [code for code in codes if not code.record_status]
     keys = [tries_key(code.session_id, student.pk) for code in waiting]
-    counts = counters.count({key: (TRIES_SECONDS, code.failures) for key, code in zip(keys, waiting, strict=True)})
+    windows = {key: (TRIES_SECONDS, code.failures) for key, code in zip(keys, waiting, strict=True)}
+    address_key = f"checkin-rate:{address}" if address and codes else None
+    if address_key:
+        windows[address_key] = (60, 0)
+    counts = counters.count(windows)
     attempt = _Attempt(codes=[code for code in codes if code.record_status], tries={})
-    for key, code, n in zip(keys, waiting, counts, strict=True):
+    for key, code, n in zip(keys, waiting, counts, strict=False):  # the address's count comes last
         # The database's count stands where the cache's is behind it (a counter lost, a lockout written elsewhere).
         n = max(n, code.failures + 1)
         if n <= selectors.MAX_WRONG_CODES:
             attempt.codes.append(code)
             attempt.tries[key] = (code.session, n)
     if codes and not attempt.codes:
+        counters.give_back([address_key] if address_key else [])
         raise CodeEntryLocked
+    if address_key and counts[-1] > settings.CHECKIN_RATE_PER_ADDRESS:
+        counters.give_back([*attempt.tries, address_key])
+        raise DomainError(_("Too many check-ins from your network right now. Wait a minute and try again."))
     return attempt
 
 
@@ -136,9 +138,9 @@ def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker
     """
     now = now or timezone.now()
     typed = normalize_code(typed)
-    _check_rate(address)
+    _check_student_rate(student)
     live_codes = selectors.live_codes_of_student(student, now=now, marker=marker)
-    attempt = _attempt(student=student, codes=live_codes)
+    attempt = _attempt(student=student, codes=live_codes, address=address)
     code = next((code for code in attempt.codes if code_matches(code, typed, now)), None)
     if code is None:
         raise _refusal(student=student, typed=typed, now=now, tries=attempt.tries)
