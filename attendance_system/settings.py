@@ -147,7 +147,9 @@ else:
 # other app, so the rule is named here).
 LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
 
-# Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
+# Check-ins one student may submit per minute, whatever their answer; met before the address's limit.
+CHECKIN_RATE_PER_STUDENT = env.int("CHECKIN_RATE_PER_STUDENT", default=10)
+# Check-ins one network address may submit per minute, a backstop: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
 # The proxies (addresses or CIDR ranges) whose X-Forwarded-For header tells the client's address
 # (attendance_system.addresses.client_address); none by default, when REMOTE_ADDR is the client.
