@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import StudentFactory
 from attendance.models import AttendanceRecord
+from attendance_system import counters
 from courses.tests.factories import EnrollmentFactory
 from tests.layers import REDIS_URL, require_redis
 from tests.live import free_port
@@ -65,3 +66,18 @@ def test_a_check_in_succeeds_while_the_cache_is_down(settings, client, cast, liv
     response = client.post(reverse("attendance:checkin"), {"code": code.code}, headers={"HX-Request": "true"})
     assert "Check-in received." in response.content.decode()
     assert AttendanceRecord.objects.filter(session=session, student=student).exists()
+
+
+def test_counters_count_nothing_while_redis_is_down(settings, caplog):
+    settings.CACHES = dead_cache_settings()
+    assert counters.count({"a": (60, 0), "b": (60, 3)}) == [0, 3]
+    counters.give_back(["a"])
+    assert "Redis is unreachable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_login_succeeds_while_the_cache_is_down(settings, client):
+    settings.CACHES = dead_cache_settings()
+    user = StudentFactory(password="a-long-pass-2026")
+    response = client.post(reverse("accounts:login"), {"username": user.email, "password": "a-long-pass-2026"})
+    assert response.status_code == 302

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from attendance import counters, live, selectors
+from attendance import live, selectors
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Purpose, Status, StatusChange
 from attendance.services.checkout import record_check_out
 from attendance.services.codes import RECOGNISED_PERIODS, code_matches, code_was, normalize_code
 from attendance.services.integrity import checkin_evidence
 from attendance.services.records import validated_status
+from attendance_system import counters
 from attendance_system.errors import DomainError
 from courses.selectors import open_sessions_of_student
 

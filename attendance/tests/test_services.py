@@ -7,12 +7,12 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
-from attendance import counters as limit_counters
 from attendance import services
 from attendance.models import CODE_ALPHABET, AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
 from attendance.selectors import MAX_WRONG_CODES, counters
 from attendance.services.checkin import TRIES_SECONDS, tries_key
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
+from attendance_system import counters as counter_store
 from attendance_system.errors import DomainError
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
@@ -200,7 +200,7 @@ class TestLockout:
         """Five submissions still being compared hold the five tries: a sixth, right or not, is refused."""
         student = room.students[0]
         for _ in range(MAX_WRONG_CODES):
-            limit_counters.count({tries_key(room.session.pk, student.pk): (TRIES_SECONDS, 0)})
+            counter_store.count({tries_key(room.session.pk, student.pk): (TRIES_SECONDS, 0)})
         with pytest.raises(services.CodeEntryLocked):
             submit(student, room.code.code)
         assert not AttendanceRecord.objects.filter(student=student).exists()

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.cache import caches
 
-from attendance import counters
+from attendance_system import counters
 from tests.layers import REDIS_URL, require_redis
 
 

@@ -1,15 +1,19 @@
 """Counters with a time window, kept in the cache every process shares (Redis in production), for the check-in
-limits: each count is taken in one atomic step, so a limit holds however many requests arrive at once, and the
+and login limits: each count is taken in one atomic step, so a limit holds however many requests arrive at once, and the
 counts of one request travel in one round trip.
 
 Redis counts with SET NX and INCR in one MULTI/EXEC; the in-process cache (locmem, the single-process run and the
 tests) counts with `add` and `incr`, each atomic under its lock. Other cache backends' `incr` is not atomic.
 """
 
+import logging
 from contextlib import suppress
 
+import redis
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
 
 # Decrements only a counter that still exists: one gone (expired, or restarted) is not brought back below zero
 # and without a window.
@@ -28,7 +32,13 @@ def count(windows: dict[str, tuple[int, int]]) -> list[int]:
             key = cache.make_and_validate_key(key)
             pipeline.set(key, start, ex=seconds, nx=True)
             pipeline.incr(key)
-        return pipeline.execute()[1::2]
+        try:
+            return pipeline.execute()[1::2]
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            # As the cache does while Redis is down (attendance_system.redis_pool): nothing is counted, so the
+            # limits are not applied until it is back; what the database keeps (a session's lockout) still holds.
+            logger.warning("Counting failed, Redis is unreachable: %s", error)
+            return [start for _seconds, start in windows.values()]
     return [_count_one(cache, key, seconds, start) for key, (seconds, start) in windows.items()]
 
 
@@ -40,7 +50,10 @@ def give_back(keys) -> None:
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         client = _redis(cache)
-        client.eval(GIVE_BACK_SCRIPT, len(keys), *[cache.make_and_validate_key(key) for key in keys])
+        try:
+            client.eval(GIVE_BACK_SCRIPT, len(keys), *[cache.make_and_validate_key(key) for key in keys])
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            logger.warning("Giving back counts failed, Redis is unreachable: %s", error)
         return
     for key in keys:
         with suppress(ValueError):  # expired: nothing left to give back to
