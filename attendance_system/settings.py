@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "courses",
     "attendance",
     "notifications",
+    "behaviour",
     "reports",
 ]
 

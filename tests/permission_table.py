@@ -40,6 +40,10 @@ def justification(cast):
     return {"pk": cast.justification.pk}
 
 
+def behaviour_record(cast):
+    return {"pk": cast.behaviour_record.pk}
+
+
 def no_args(cast):
     return {}
 
@@ -129,4 +133,8 @@ TABLE = {
     "notifications:badge": ("get", no_args, EVERYONE),
     "reports:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
     "reports:at_risk": ("get", no_args, outcomes(404, admin=200)),
+    "behaviour:course_records": ("get", course, COURSE_MANAGERS),
+    "behaviour:record_create": ("get", course, COURSE_MANAGERS),
+    "behaviour:record_edit": ("get", behaviour_record, COURSE_MANAGERS),
+    "behaviour:record_delete": ("get", behaviour_record, COURSE_MANAGERS),
 }

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from behaviour.models import BehaviourRecord, Category
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "use", "active"]
+    list_filter = ["use", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(BehaviourRecord)
+class BehaviourRecordAdmin(admin.ModelAdmin):
+    """Read-only here: records are written by teachers in the app, where the rules (and escalation) run."""
+
+    list_display = ["date", "student", "course", "category", "polarity", "author"]
+    list_filter = ["polarity", "category", "course"]
+    search_fields = ["student__email", "student__last_name", "student__student_number", "note"]
+    list_select_related = ["student", "course", "category", "author"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from attendance_system.validators import no_control_characters
+from courses.models import Course
+
+
+class Polarity(models.TextChoices):
+    """Whether a record praises or concerns, with how every page shows it."""
+
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
+
+    @property
+    def tone(self):
+        return "success" if self == Polarity.POSITIVE else "danger"
+
+    @property
+    def badge(self):
+        return f"text-bg-{self.tone}"
+
+    @property
+    def icon(self):
+        return "bi-hand-thumbs-up" if self == Polarity.POSITIVE else "bi-exclamation-triangle"
+
+
+class CategoryUse(models.TextChoices):
+    """Which polarities a category may be recorded with."""
+
+    POSITIVE = "positive", _("Positive only")
+    NEGATIVE = "negative", _("Negative only")
+    BOTH = "both", _("Positive or negative")
+
+    def allows(self, polarity):
+        return self == CategoryUse.BOTH or self.value == polarity
+
+
+class Category(models.Model):
+    """A kind of behaviour the administrator keeps (participation, homework, discipline, ...)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True, validators=[no_control_characters])
+    use = models.CharField(_("used for"), max_length=10, choices=CategoryUse.choices, default=CategoryUse.BOTH)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories stay on old records."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("behaviour category")
+        verbose_name_plural = _("behaviour categories")
+
+    def __str__(self):
+        return self.name
+
+
+class BehaviourRecord(models.Model):
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="behaviour_records", verbose_name=_("student")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="behaviour_records", verbose_name=_("course")
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="records", verbose_name=_("category"))
+    polarity = models.CharField(_("positive or negative"), max_length=10, choices=Polarity.choices)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("behaviour record")
+        verbose_name_plural = _("behaviour records")
+        indexes = [
+            models.Index(fields=["student", "polarity", "date"]),
+            models.Index(fields=["course", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.student} · {self.category} · {self.date}"
+
+    def clean(self):
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("A record cannot be dated in the future.")
+        if self.category_id and self.polarity and not CategoryUse(self.category.use).allows(self.polarity):
+            errors["polarity"] = _("%(category)s cannot be recorded as %(polarity)s.") % {
+                "category": self.category,
+                "polarity": Polarity(self.polarity).label.lower(),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def polarity_enum(self):
+        return Polarity(self.polarity)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from behaviour import views
+
+app_name = "behaviour"
+
+urlpatterns = [
+    path("courses/<int:pk>/", views.course_records, name="course_records"),
+    path("courses/<int:pk>/new/", views.record_create, name="record_create"),
+    path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
+]

@@ -1,0 +1,92 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from attendance_system.errors import DomainError
+from behaviour import selectors, services
+from behaviour.forms import RecordEditForm, RecordFilterForm, RecordForm
+from courses import selectors as course_selectors
+
+PAGE_SIZE = 50
+
+
+def _get_managed_course(request, pk):
+    return get_object_or_404(course_selectors.courses_managed_by(request.user), pk=pk)
+
+
+def _get_editable_record(request, pk):
+    return get_object_or_404(selectors.records_editable_by(request.user), pk=pk)
+
+
+def _students(course):
+    return course_selectors.students_of(course).order_by("last_name", "first_name")
+
+
+@login_required
+def course_records(request, pk):
+    course = _get_managed_course(request, pk)
+    form = RecordFilterForm(request.GET or None, students=_students(course), categories=selectors.all_categories())
+    records = selectors.filter_records(
+        selectors.records_visible_to(request.user).filter(course=course), **form.filters()
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = urlencode([(key, value) for key, value in request.GET.items() if key != "page"])
+    editable = selectors.editable_ids(request.user, page)
+    context = {"course": course, "form": form, "page": page, "params": params, "editable": editable}
+    return render(request, "behaviour/course_records.html", context)
+
+
+def _save(form, action):
+    """Run `action`; a rule it refuses is shown beside the field it concerns (or above the form)."""
+    try:
+        return action()
+    except ValidationError as error:
+        form.add_error(None, error)
+    except DomainError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+@login_required
+def record_create(request, pk):
+    course = _get_managed_course(request, pk)
+    form = RecordForm(request.POST or None, students=_students(course), categories=selectors.active_categories())
+    if form.is_valid():
+        records = _save(form, lambda: services.records_create(author=request.user, course=course, **form.cleaned_data))
+        if records is not None:
+            count = len(records)
+            message = ngettext(
+                "Behaviour recorded for %(count)d student.", "Behaviour recorded for %(count)d students.", count
+            )
+            messages.success(request, message % {"count": count})
+            return redirect("behaviour:course_records", pk=course.pk)
+    return render(request, "behaviour/record_form.html", {"form": form, "course": course})
+
+
+@login_required
+def record_edit(request, pk):
+    record = _get_editable_record(request, pk)
+    categories = selectors.active_categories(including=record.category_id)
+    form = RecordEditForm(request.POST or None, instance=record, categories=categories)
+    if form.is_valid() and _save(
+        form, lambda: services.record_update(record=record, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Record saved."))
+        return redirect("behaviour:course_records", pk=record.course_id)
+    return render(request, "behaviour/record_form.html", {"form": form, "course": record.course, "record": record})
+
+
+@login_required
+def record_delete(request, pk):
+    record = _get_editable_record(request, pk)
+    if request.method == "POST":
+        services.record_delete(record=record, by=request.user)
+        messages.success(request, _("Record deleted."))
+        return redirect("behaviour:course_records", pk=record.course_id)
+    return render(request, "behaviour/record_delete.html", {"record": record, "course": record.course})
