@@ -148,6 +148,13 @@ CHECKIN_WRONG_CODES_PER_HOUR = env.int("CHECKIN_WRONG_CODES_PER_HOUR", default=2
 # How many minutes before its start a teacher may open a session for check-in.
 SESSION_OPEN_EARLY_MINUTES = env.int("SESSION_OPEN_EARLY_MINUTES", default=15)
 
+# Behaviour escalation (README, "Behaviour and participation"): level k of 3 is reached, and the student's
+# parents and the course's teachers are told once, at k x COUNT negative records dated within the last DAYS days.
+BEHAVIOUR_ESCALATION_COUNT = env.int("BEHAVIOUR_ESCALATION_COUNT", default=3)
+BEHAVIOUR_ESCALATION_DAYS = env.int("BEHAVIOUR_ESCALATION_DAYS", default=30)
+if BEHAVIOUR_ESCALATION_COUNT < 1 or BEHAVIOUR_ESCALATION_DAYS < 1:
+    raise SystemExit("BEHAVIOUR_ESCALATION_COUNT and BEHAVIOUR_ESCALATION_DAYS must be at least 1.")
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from behaviour.models import BehaviourRecord, Category
+from behaviour.models import BehaviourRecord, Category, EscalationLevel
 
 
 @admin.register(Category)
@@ -19,6 +19,22 @@ class BehaviourRecordAdmin(admin.ModelAdmin):
     search_fields = ["student__email", "student__last_name", "student__student_number", "note"]
     list_select_related = ["student", "course", "category", "author"]
     date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin):
+    """Read-only: a level is recorded when it is reached, and its row is what keeps the notice from repeating."""
+
+    list_display = ["reached_at", "student", "level", "records_counted", "course"]
+    list_filter = ["level"]
+    search_fields = ["student__email", "student__last_name", "student__student_number"]
+    list_select_related = ["student", "course"]
 
     def has_add_permission(self, request):
         return False

@@ -67,3 +67,26 @@ class RecordFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class PeriodForm(forms.Form):
+    """A period of dates, both ends included; by default the escalation window that ends today."""
+
+    first = forms.DateField(label=_("From"), widget=DateInput())
+    last = forms.DateField(label=_("To"), widget=DateInput())
+
+    def __init__(self, data=None, *, default_first, **kwargs):
+        self.default = {"first": default_first, "last": timezone.localdate()}
+        super().__init__(data or None, initial=self.default, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first") and cleaned.get("last") and cleaned["first"] > cleaned["last"]:
+            self.add_error("last", _("The end of the period must not be before its start."))
+        return cleaned
+
+    def period(self):
+        """(first, last): the dates asked for when they are good, the default otherwise."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["first"], self.cleaned_data["last"]
+        return self.default["first"], self.default["last"]

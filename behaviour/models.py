@@ -97,3 +97,31 @@ class BehaviourRecord(models.Model):
     @property
     def polarity_enum(self):
         return Polarity(self.polarity)
+
+
+MAX_LEVEL = 3
+
+
+class EscalationLevel(models.Model):
+    """A level of concern a student reached (as Gibbon's behaviour letters): level k is reached when the student
+    has k x BEHAVIOUR_ESCALATION_COUNT negative records dated within the last BEHAVIOUR_ESCALATION_DAYS days.
+    Its row is what keeps the notice from being sent twice."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="escalation_levels", verbose_name=_("student")
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    course = models.ForeignKey(
+        Course, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("course of the last record")
+    )
+    reached_at = models.DateTimeField(_("reached at"), default=timezone.now)
+    records_counted = models.PositiveSmallIntegerField(_("negative records counted"))
+
+    class Meta:
+        ordering = ["-reached_at", "-level"]
+        verbose_name = _("escalation level")
+        verbose_name_plural = _("escalation levels")
+        indexes = [models.Index(fields=["student", "level", "reached_at"])]
+
+    def __str__(self):
+        return f"{self.student} · {self.level}"

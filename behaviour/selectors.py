@@ -1,9 +1,14 @@
 """Which behaviour records a user may see or change. Every view fetches records through these, so that a record
 out of a user's scope is never found (404)."""
 
-from django.db.models import Q
+from dataclasses import dataclass, field
+from datetime import timedelta
 
-from behaviour.models import BehaviourRecord, Category
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from behaviour.models import BehaviourRecord, Category, EscalationLevel, Polarity
 from courses.selectors import courses_managed_by
 
 
@@ -51,3 +56,60 @@ def filter_records(records, *, student=None, category=None, polarity="", first=N
     if last:
         records = records.filter(date__lte=last)
     return records
+
+
+def escalation_window_start(today=None):
+    """The first day whose negative records count towards escalation (the window ends today)."""
+    return (today or timezone.localdate()) - timedelta(days=settings.BEHAVIOUR_ESCALATION_DAYS - 1)
+
+
+@dataclass
+class Pattern:
+    """A student's negative records in a period: the total and the count per category."""
+
+    student_id: int
+    name: str
+    student_number: str
+    total: int = 0
+    by_category: dict = field(default_factory=dict)
+    level: int = 0
+
+    def counts(self, categories):
+        return [self.by_category.get(category, 0) for category in categories]
+
+
+def negative_patterns(records, *, first, last, at_least):
+    """Students with at least `at_least` negative `records` dated from `first` to `last`, most records first, and
+    the categories seen among them; with each student's escalation level reached in the last window. Two queries."""
+    rows = (
+        records.filter(polarity=Polarity.NEGATIVE, date__gte=first, date__lte=last)
+        .order_by()
+        .values_list(
+            "student_id",
+            "student__first_name",
+            "student__last_name",
+            "student__email",
+            "student__student_number",
+            "category__name",
+        )
+        .annotate(n=Count("pk"))
+    )
+    patterns = {}
+    for student_id, first_name, last_name, email, number, category, count in rows:
+        name = f"{first_name} {last_name}".strip() or email
+        pattern = patterns.setdefault(student_id, Pattern(student_id, name, number or ""))
+        pattern.total += count
+        pattern.by_category[category] = count
+    kept = [p for p in patterns.values() if p.total >= at_least]
+    recent = timezone.now() - timedelta(days=settings.BEHAVIOUR_ESCALATION_DAYS)
+    levels = dict(
+        EscalationLevel.objects.filter(student_id__in=[p.student_id for p in kept], reached_at__gt=recent)
+        .values("student_id")
+        .annotate(level=Max("level"))
+        .values_list("student_id", "level")
+    )
+    for pattern in kept:
+        pattern.level = levels.get(pattern.student_id, 0)
+    kept.sort(key=lambda p: (-p.total, p.name))
+    categories = sorted({category for p in kept for category in p.by_category})
+    return kept, categories

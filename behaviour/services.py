@@ -1,15 +1,22 @@
 """Every change to behaviour records: one function per action, each checking who may do it."""
 
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.selectors import parents_of
 from attendance_system.errors import DomainError
 from behaviour import selectors
-from behaviour.models import BehaviourRecord
+from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Polarity
 from courses.selectors import courses_managed_by, students_of
+from notifications.models import Kind
+from notifications.services import notify_many
 
 
 @transaction.atomic
@@ -37,7 +44,10 @@ def records_create(*, author, course, students, category, polarity, note="", dat
     }
     # The fields are the same for every student: checking one record checks them all.
     BehaviourRecord(student=students[0], **fields).full_clean()
-    return BehaviourRecord.objects.bulk_create(BehaviourRecord(student=student, **fields) for student in students)
+    records = BehaviourRecord.objects.bulk_create(BehaviourRecord(student=student, **fields) for student in students)
+    if polarity == Polarity.NEGATIVE:
+        escalate(students=students, course=course)
+    return records
 
 
 def _check_editable(record, by):
@@ -51,6 +61,8 @@ def record_update(*, record, by, category, polarity, note, date):
     record.category, record.polarity, record.note, record.date = category, polarity, note, date
     record.full_clean()
     record.save()
+    if record.polarity == Polarity.NEGATIVE:
+        escalate(students=[record.student], course=record.course)
     return record
 
 
@@ -58,3 +70,53 @@ def record_update(*, record, by, category, polarity, note, date):
 def record_delete(*, record, by):
     _check_editable(record, by)
     record.delete()
+
+
+def level_for(count):
+    """The escalation level `count` negative records within the window reach (0 for none)."""
+    return min(MAX_LEVEL, count // settings.BEHAVIOUR_ESCALATION_COUNT)
+
+
+def escalate(*, students, course):
+    """Record, and tell the parents and `course`'s teachers about, each level that `students` reach now and have
+    not reached within the window already. Called after a negative record is written; returns the new levels."""
+    now = timezone.now()
+    # Locking the window's records makes a concurrent escalation of the same student wait, and then see the
+    # level this one records.
+    window = BehaviourRecord.objects.select_for_update().filter(
+        student__in=students, polarity=Polarity.NEGATIVE, date__gte=selectors.escalation_window_start()
+    )
+    counts = Counter(window.values_list("student_id", flat=True))
+    reached = {student_id: level_for(count) for student_id, count in counts.items() if level_for(count)}
+    if not reached:
+        return []
+    days = settings.BEHAVIOUR_ESCALATION_DAYS
+    known = set(
+        EscalationLevel.objects.filter(student_id__in=reached, reached_at__gt=now - timedelta(days=days)).values_list(
+            "student_id", "level"
+        )
+    )
+    levels = EscalationLevel.objects.bulk_create(
+        EscalationLevel(student=student, level=level, course=course, reached_at=now, records_counted=counts[student.pk])
+        for student in students
+        for level in range(1, reached.get(student.pk, 0) + 1)
+        if (student.pk, level) not in known
+    )
+    teachers = list(course.teachers.all()) if levels else []
+    for level in levels:
+        _announce(level, teachers)
+    return levels
+
+
+def _announce(level, teachers):
+    title = _("%(student)s reached behaviour level %(level)d of %(max)d") % {
+        "student": level.student,
+        "level": level.level,
+        "max": MAX_LEVEL,
+    }
+    body = ngettext(
+        "%(count)d negative behaviour record in the last %(days)d days (last one in %(course)s).",
+        "%(count)d negative behaviour records in the last %(days)d days (last one in %(course)s).",
+        level.records_counted,
+    ) % {"count": level.records_counted, "days": settings.BEHAVIOUR_ESCALATION_DAYS, "course": level.course.code}
+    notify_many([*parents_of(level.student), *teachers], Kind.BEHAVIOUR_ESCALATION, title, body=body)

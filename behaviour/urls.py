@@ -9,4 +9,5 @@ urlpatterns = [
     path("courses/<int:pk>/new/", views.record_create, name="record_create"),
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
+    path("patterns/", views.pattern_report, name="pattern_report"),
 ]

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.permissions import teacher_required
 from attendance_system.errors import DomainError
 from behaviour import selectors, services
-from behaviour.forms import RecordEditForm, RecordFilterForm, RecordForm
+from behaviour.forms import PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
 from courses import selectors as course_selectors
 
 PAGE_SIZE = 50
@@ -90,3 +92,18 @@ def record_delete(request, pk):
         messages.success(request, _("Record deleted."))
         return redirect("behaviour:course_records", pk=record.course_id)
     return render(request, "behaviour/record_delete.html", {"record": record, "course": record.course})
+
+
+@teacher_required
+def pattern_report(request):
+    """Students with at least BEHAVIOUR_ESCALATION_COUNT negative records in a period: a teacher's courses, or
+    all for an administrator."""
+    form = PeriodForm(request.GET, default_first=selectors.escalation_window_start())
+    first, last = form.period()
+    at_least = settings.BEHAVIOUR_ESCALATION_COUNT
+    patterns, categories = selectors.negative_patterns(
+        selectors.records_visible_to(request.user), first=first, last=last, at_least=at_least
+    )
+    rows = [(pattern, pattern.counts(categories)) for pattern in patterns]
+    context = {"form": form, "rows": rows, "categories": categories, "at_least": at_least, "first": first, "last": last}
+    return render(request, "behaviour/pattern_report.html", context)

@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     CHECKIN_VALIDATED = "checkin_validated", _("Check-in validated")
     CHECKIN_REJECTED = "checkin_rejected", _("Check-in rejected")
     LOW_ATTENDANCE = "low_attendance", _("Low attendance")
+    BEHAVIOUR_ESCALATION = "behaviour_escalation", _("Behaviour escalation")
 
 
 # Kinds sent by email unless the user says otherwise; a validated check-in is seen live and would be noise.

@@ -137,4 +137,5 @@ TABLE = {
     "behaviour:record_create": ("get", course, COURSE_MANAGERS),
     "behaviour:record_edit": ("get", behaviour_record, COURSE_MANAGERS),
     "behaviour:record_delete": ("get", behaviour_record, COURSE_MANAGERS),
+    "behaviour:pattern_report": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
 }
