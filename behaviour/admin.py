@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from behaviour.models import BehaviourRecord, Category, EscalationLevel
+from behaviour.models import BehaviourRecord, Category, EscalationLevel, Event, Participation
 
 
 @admin.register(Category)
@@ -35,6 +35,36 @@ class EscalationLevelAdmin(admin.ModelAdmin):
     list_filter = ["level"]
     search_fields = ["student__email", "student__last_name", "student__student_number"]
     list_select_related = ["student", "course"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["student", "status", "remarks"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """Read-only here: events are recorded by teachers in the app, where the roster is checked."""
+
+    list_display = ["date", "name", "course", "created_by"]
+    list_filter = ["course"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    list_select_related = ["course", "created_by"]
+    inlines = [ParticipationInline]
 
     def has_add_permission(self, request):
         return False

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from behaviour.models import BehaviourRecord, Polarity
+from behaviour.models import BehaviourRecord, Event, ParticipationStatus, Polarity
 
 
 class DateInput(forms.DateInput):
@@ -90,3 +90,53 @@ class PeriodForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["first"], self.cleaned_data["last"]
         return self.default["first"], self.default["last"]
+
+
+class EventForm(forms.ModelForm):
+    """An event and, like roll call, a row per student of a course's roster: a status (or none) and remarks."""
+
+    linked = forms.BooleanField(
+        label=_("This event belongs to the course"),
+        required=False,
+        initial=True,
+        help_text=_("Untick for a school event; the course then only gives the list of students."),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["name", "date"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.students = students
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        for student in students:
+            name = student.get_full_name() or student.email
+            self.fields[f"status-{student.pk}"] = forms.ChoiceField(
+                label=_("Status of %(student)s") % {"student": name},
+                choices=[("", _("Not recorded")), *ParticipationStatus.choices],
+                required=False,
+            )
+            self.fields[f"remarks-{student.pk}"] = forms.CharField(
+                label=_("Remarks for %(student)s") % {"student": name}, max_length=255, required=False
+            )
+
+    def rows(self):
+        for student in self.students:
+            yield student, self[f"status-{student.pk}"], self[f"remarks-{student.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for student in self.students:
+            if cleaned.get(f"remarks-{student.pk}") and not cleaned.get(f"status-{student.pk}"):
+                self.add_error(f"remarks-{student.pk}", _("Choose a status for this student, or clear the remark."))
+        return cleaned
+
+    def statuses(self):
+        """{student: (status, remarks)} for each student given a status."""
+        return {
+            student: (self.cleaned_data[f"status-{student.pk}"], self.cleaned_data[f"remarks-{student.pk}"])
+            for student in self.students
+            if self.cleaned_data.get(f"status-{student.pk}")
+        }

@@ -8,6 +8,12 @@ from attendance_system.validators import no_control_characters
 from courses.models import Course
 
 
+def not_in_future(value):
+    """What is recorded has happened: a date after today is refused."""
+    if value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
+
+
 class Polarity(models.TextChoices):
     """Whether a record praises or concerns, with how every page shows it."""
 
@@ -64,7 +70,7 @@ class BehaviourRecord(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="records", verbose_name=_("category"))
     polarity = models.CharField(_("positive or negative"), max_length=10, choices=Polarity.choices)
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[not_in_future])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
@@ -83,16 +89,12 @@ class BehaviourRecord(models.Model):
         return f"{self.student} · {self.category} · {self.date}"
 
     def clean(self):
-        errors = {}
-        if self.date and self.date > timezone.localdate():
-            errors["date"] = _("A record cannot be dated in the future.")
         if self.category_id and self.polarity and not CategoryUse(self.category.use).allows(self.polarity):
-            errors["polarity"] = _("%(category)s cannot be recorded as %(polarity)s.") % {
+            message = _("%(category)s cannot be recorded as %(polarity)s.") % {
                 "category": self.category,
                 "polarity": Polarity(self.polarity).label.lower(),
             }
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"polarity": message})
 
     @property
     def polarity_enum(self):
@@ -125,3 +127,70 @@ class EscalationLevel(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.level}"
+
+
+class ParticipationStatus(models.TextChoices):
+    """How a student took part in an event, with how every page shows it."""
+
+    PARTICIPATED = "participated", _("Participated")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+    AWARD = "award", _("Award")
+
+    @property
+    def tone(self):
+        return {"participated": "success", "absent": "danger", "excused": "info", "award": "warning"}[self.value]
+
+    @property
+    def badge(self):
+        return f"text-bg-{self.tone}"
+
+    @property
+    def icon(self):
+        return {"participated": "bi-check-lg", "absent": "bi-x-lg", "excused": "bi-slash-circle", "award": "bi-trophy"}[
+            self.value
+        ]
+
+
+class Event(models.Model):
+    """Something students take part in beside lessons: a science fair, a match, a trip. It may belong to a course."""
+
+    name = models.CharField(_("event"), max_length=200, validators=[no_control_characters])
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[not_in_future])
+    course = models.ForeignKey(
+        Course, on_delete=models.SET_NULL, null=True, blank=True, related_name="events", verbose_name=_("course")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self):
+        return f"{self.name} · {self.date}"
+
+
+class Participation(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations", verbose_name=_("event"))
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations", verbose_name=_("student")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ParticipationStatus.choices)
+    remarks = models.CharField(_("remarks"), max_length=255, blank=True, validators=[no_control_characters])
+
+    class Meta:
+        ordering = ["event", "student__last_name", "student__first_name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["event", "student"], name="one_participation_per_event")]
+
+    def __str__(self):
+        return f"{self.student} · {self.event.name}"
+
+    @property
+    def status_enum(self):
+        return ParticipationStatus(self.status)

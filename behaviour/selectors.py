@@ -8,7 +8,15 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from behaviour.models import BehaviourRecord, Category, EscalationLevel, Polarity
+from behaviour.models import (
+    BehaviourRecord,
+    Category,
+    EscalationLevel,
+    Event,
+    Participation,
+    ParticipationStatus,
+    Polarity,
+)
 from courses.selectors import courses_managed_by
 
 
@@ -113,3 +121,36 @@ def negative_patterns(records, *, first, last, at_least):
     kept.sort(key=lambda p: (-p.total, p.name))
     categories = sorted({category for p in kept for category in p.by_category})
     return kept, categories
+
+
+def events_visible_to(user):
+    """Events a user may open: an administrator all, a teacher those of their courses and those they recorded."""
+    events = Event.objects.select_related("course", "created_by")
+    if user.is_admin:
+        return events
+    if user.is_teacher:
+        return events.filter(Q(course__in=courses_managed_by(user)) | Q(created_by=user))
+    return events.none()
+
+
+def events_with_counts(events):
+    """`events`, each with `counts`: the number of students of each status, in the order of ParticipationStatus;
+    in one more query."""
+    events = list(events)
+    counts = {}
+    rows = (
+        Participation.objects.filter(event__in=events)
+        .order_by()
+        .values_list("event_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for event_id, status, n in rows:
+        counts.setdefault(event_id, {})[status] = n
+    for event in events:
+        by_status = counts.get(event.pk, {})
+        event.counts = [by_status.get(status.value, 0) for status in ParticipationStatus]
+    return events
+
+
+def participations_of_event(event):
+    return event.participations.select_related("student").order_by("student__last_name", "student__first_name")

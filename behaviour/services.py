@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from accounts.selectors import parents_of
 from attendance_system.errors import DomainError
 from behaviour import selectors
-from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Polarity
+from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Event, Participation, Polarity
 from courses.selectors import courses_managed_by, students_of
 from notifications.models import Kind
 from notifications.services import notify_many
@@ -22,18 +22,11 @@ from notifications.services import notify_many
 @transaction.atomic
 def records_create(*, author, course, students, category, polarity, note="", date=None):
     """The same record for each of `students` of `course`, written by `author`, one of its teachers."""
-    if not courses_managed_by(author).filter(pk=course.pk).exists():
-        raise DomainError(_("You can record behaviour only in your own courses."))
+    _check_teaches(author, course)
     students = list(students)
     if not students:
         raise ValidationError({"students": _("Choose at least one student.")})
-    enrolled = set(students_of(course).filter(pk__in=[s.pk for s in students]).values_list("pk", flat=True))
-    outside = [str(student) for student in students if student.pk not in enrolled]
-    if outside:
-        message = ngettext(
-            "%(names)s is not enrolled in this course.", "%(names)s are not enrolled in this course.", len(outside)
-        )
-        raise ValidationError({"students": message % {"names": ", ".join(outside)}})
+    _check_enrolled(course, students, field="students")
     fields = {
         "course": course,
         "category": category,
@@ -48,6 +41,21 @@ def records_create(*, author, course, students, category, polarity, note="", dat
     if polarity == Polarity.NEGATIVE:
         escalate(students=students, course=course)
     return records
+
+
+def _check_teaches(user, course):
+    if not courses_managed_by(user).filter(pk=course.pk).exists():
+        raise DomainError(_("You can record behaviour only in your own courses."))
+
+
+def _check_enrolled(course, students, *, field):
+    enrolled = set(students_of(course).filter(pk__in=[s.pk for s in students]).values_list("pk", flat=True))
+    outside = [str(student) for student in students if student.pk not in enrolled]
+    if outside:
+        message = ngettext(
+            "%(names)s is not enrolled in this course.", "%(names)s are not enrolled in this course.", len(outside)
+        )
+        raise ValidationError({field: message % {"names": ", ".join(outside)}})
 
 
 def _check_editable(record, by):
@@ -120,3 +128,24 @@ def _announce(level, teachers):
         level.records_counted,
     ) % {"count": level.records_counted, "days": settings.BEHAVIOUR_ESCALATION_DAYS, "course": level.course.code}
     notify_many([*parents_of(level.student), *teachers], Kind.BEHAVIOUR_ESCALATION, title, body=body)
+
+
+@transaction.atomic
+def event_record(*, by, course, name, date, linked, statuses):
+    """An event with how each student of `course`'s roster in `statuses` ({student: (status, remarks)}) took
+    part. The event belongs to `course` when `linked`; otherwise `course` only supplied the list of students."""
+    _check_teaches(by, course)
+    if not statuses:
+        raise ValidationError(_("Choose a status for at least one student."))
+    _check_enrolled(course, list(statuses), field=NON_FIELD_ERRORS)
+    event = Event(name=name, date=date, course=course if linked else None, created_by=by)
+    event.full_clean()
+    event.save()
+    participations = [
+        Participation(event=event, student=student, status=status, remarks=remarks)
+        for student, (status, remarks) in statuses.items()
+    ]
+    for participation in participations:
+        participation.full_clean(exclude=["event", "student"], validate_unique=False)
+    Participation.objects.bulk_create(participations)
+    return event

@@ -10,4 +10,7 @@ urlpatterns = [
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("patterns/", views.pattern_report, name="pattern_report"),
+    path("events/", views.event_list, name="event_list"),
+    path("courses/<int:pk>/events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
 ]

@@ -12,7 +12,8 @@ from django.utils.translation import ngettext
 from accounts.permissions import teacher_required
 from attendance_system.errors import DomainError
 from behaviour import selectors, services
-from behaviour.forms import PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
+from behaviour.forms import EventForm, PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
+from behaviour.models import ParticipationStatus
 from courses import selectors as course_selectors
 
 PAGE_SIZE = 50
@@ -107,3 +108,40 @@ def pattern_report(request):
     rows = [(pattern, pattern.counts(categories)) for pattern in patterns]
     context = {"form": form, "rows": rows, "categories": categories, "at_least": at_least, "first": first, "last": last}
     return render(request, "behaviour/pattern_report.html", context)
+
+
+@teacher_required
+def event_list(request):
+    events = selectors.events_with_counts(selectors.events_visible_to(request.user)[:200])
+    courses = course_selectors.courses_managed_by(request.user).filter(archived=False)
+    context = {"events": events, "courses": courses, "statuses": list(ParticipationStatus)}
+    return render(request, "behaviour/event_list.html", context)
+
+
+@login_required
+def event_create(request, pk):
+    course = _get_managed_course(request, pk)
+    form = EventForm(request.POST or None, students=list(_students(course)))
+    if form.is_valid():
+        event = _save(
+            form,
+            lambda: services.event_record(
+                by=request.user,
+                course=course,
+                name=form.cleaned_data["name"],
+                date=form.cleaned_data["date"],
+                linked=form.cleaned_data["linked"],
+                statuses=form.statuses(),
+            ),
+        )
+        if event is not None:
+            messages.success(request, _("Participation in %(event)s saved.") % {"event": event.name})
+            return redirect("behaviour:event_detail", pk=event.pk)
+    return render(request, "behaviour/event_form.html", {"form": form, "course": course})
+
+
+@login_required
+def event_detail(request, pk):
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    context = {"event": event, "participations": selectors.participations_of_event(event)}
+    return render(request, "behaviour/event_detail.html", context)

@@ -138,4 +138,7 @@ TABLE = {
     "behaviour:record_edit": ("get", behaviour_record, COURSE_MANAGERS),
     "behaviour:record_delete": ("get", behaviour_record, COURSE_MANAGERS),
     "behaviour:pattern_report": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
+    "behaviour:event_list": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
+    "behaviour:event_create": ("get", course, COURSE_MANAGERS),
+    "behaviour:event_detail": ("get", lambda cast: {"pk": cast.participation.event.pk}, COURSE_MANAGERS),
 }

@@ -1,6 +1,6 @@
 import factory
 
-from behaviour.models import BehaviourRecord, Category, CategoryUse, Polarity
+from behaviour.models import BehaviourRecord, Category, CategoryUse, Event, Participation, ParticipationStatus, Polarity
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -22,3 +22,20 @@ class BehaviourRecordFactory(factory.django.DjangoModelFactory):
     polarity = Polarity.POSITIVE
     note = "Helped a classmate"
     author = factory.SubFactory("accounts.tests.factories.TeacherFactory")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    name = factory.Sequence(lambda n: f"Science fair {n}")
+    course = factory.SubFactory("courses.tests.factories.CourseFactory")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    event = factory.SubFactory(EventFactory)
+    student = factory.SubFactory("accounts.tests.factories.StudentFactory")
+    status = ParticipationStatus.PARTICIPATED

@@ -57,7 +57,7 @@ def test_the_form_offers_the_roster_and_only_active_categories(client, cast):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"date": "2999-01-01"}, "date", "A record cannot be dated in the future."),
+        ({"date": "2999-01-01"}, "date", "The date cannot be in the future."),
         ({"students": []}, "students", "This field is required."),
         ({"date": "yesterday"}, "date", "Enter a valid date."),
         ({"polarity": "neutral"}, "polarity", "Select a valid choice."),
@@ -145,7 +145,7 @@ def test_an_edit_into_the_future_is_refused_and_changes_nothing(client, cast):
     record = cast.behaviour_record
     data = {"category": record.category.pk, "polarity": "positive", "date": "2999-01-01", "note": "Later"}
     response = client.post(reverse("behaviour:record_edit", args=[record.pk]), data)
-    assert response.context["form"].errors["date"] == ["A record cannot be dated in the future."]
+    assert response.context["form"].errors["date"] == ["The date cannot be in the future."]
     record.refresh_from_db()
     assert record.note == "Helped a classmate"
 
