@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. With DEBUG off the defaults are 
 production deployment needs only SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -154,6 +155,14 @@ BEHAVIOUR_ESCALATION_COUNT = env.int("BEHAVIOUR_ESCALATION_COUNT", default=3)
 BEHAVIOUR_ESCALATION_DAYS = env.int("BEHAVIOUR_ESCALATION_DAYS", default=30)
 if BEHAVIOUR_ESCALATION_COUNT < 1 or BEHAVIOUR_ESCALATION_DAYS < 1:
     raise SystemExit("BEHAVIOUR_ESCALATION_COUNT and BEHAVIOUR_ESCALATION_DAYS must be at least 1.")
+# Whether parents (and the student, who sees what their family sees) see negative behaviour records, and those
+# dated from which day (empty: all). Read only through behaviour.selectors.negative_shown_to_family_from.
+BEHAVIOUR_PARENTS_SEE_NEGATIVE = env.bool("BEHAVIOUR_PARENTS_SEE_NEGATIVE", default=True)
+_negative_from = env.str("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM", default="")
+try:
+    BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM = date.fromisoformat(_negative_from) if _negative_from else None
+except ValueError:
+    raise SystemExit("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM must be a date (YYYY-MM-DD) or empty.") from None
 
 TASKS = {
     "default": {

@@ -2,12 +2,14 @@
 out of a user's scope is never found (404)."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from accounts.models import Role, User
+from accounts.selectors import children_of, children_visible_to
 from behaviour.models import (
     BehaviourRecord,
     Category,
@@ -17,7 +19,7 @@ from behaviour.models import (
     ParticipationStatus,
     Polarity,
 )
-from courses.selectors import courses_managed_by
+from courses.selectors import courses_managed_by, enrollments_visible_to
 
 
 def active_categories(*, including=None):
@@ -29,13 +31,55 @@ def all_categories():
     return Category.objects.all()
 
 
+def negative_shown_to_family_from():
+    """The first date whose negative records a student and their parents see, or None when they see none.
+
+    The one reading of BEHAVIOUR_PARENTS_SEE_NEGATIVE(_FROM): when the setting moves to the institution, only this
+    function changes."""
+    if not settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE:
+        return None
+    return settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM or date.min
+
+
+def family_sees_negative_on(day):
+    """Whether a negative record dated `day` is shown to the student and their parents."""
+    first = negative_shown_to_family_from()
+    return first is not None and day >= first
+
+
+def _family_view(records):
+    """What a family sees of `records`: positive ones always, negative ones as the institution decides."""
+    first = negative_shown_to_family_from()
+    shown = Q(polarity=Polarity.POSITIVE)
+    if first is not None:
+        shown |= Q(date__gte=first)
+    return records.filter(shown)
+
+
+def students_visible_to(user):
+    """Students whose behaviour page a user may open: a student themself, a parent their children, a teacher the
+    students of their courses, an administrator all."""
+    if user.is_admin or user.is_parent:
+        return children_visible_to(user)
+    if user.is_teacher:
+        return User.objects.filter(role=Role.STUDENT, pk__in=enrollments_visible_to(user).values("student"))
+    if user.is_student:
+        return User.objects.filter(pk=user.pk)
+    return User.objects.none()
+
+
 def records_visible_to(user):
-    """Records a user may read: an administrator all, a teacher those of their courses."""
+    """Records a user may read: an administrator all, a teacher those of their courses, a student their own and a
+    parent their children's (negative ones as negative_shown_to_family_from says)."""
     records = BehaviourRecord.objects.select_related("student", "course", "category", "author")
     if user.is_admin:
         return records
     if user.is_teacher:
         return records.filter(course__in=courses_managed_by(user))
+    if user.is_student:
+        return _family_view(records.filter(student=user))
+    if user.is_parent:
+        return _family_view(records.filter(student__in=children_of(user)))
     return records.none()
 
 
@@ -154,3 +198,38 @@ def events_with_counts(events):
 
 def participations_of_event(event):
     return event.participations.select_related("student").order_by("student__last_name", "student__first_name")
+
+
+def participations_visible_to(user):
+    """Participations a user may read: a student their own, a parent their children's, a teacher those of the
+    events they may open, an administrator all."""
+    participations = Participation.objects.select_related("event", "event__course", "student")
+    if user.is_admin:
+        return participations
+    if user.is_teacher:
+        return participations.filter(event__in=events_visible_to(user))
+    if user.is_student:
+        return participations.filter(student=user)
+    if user.is_parent:
+        return participations.filter(student__in=children_of(user))
+    return participations.none()
+
+
+def behaviour_balance(student, *, viewer, first=None, last=None):
+    """{"positive": n, "negative": m}: the records of `student` that `viewer` may see, dated from `first` to
+    `last` when given. One query."""
+    records = filter_records(records_visible_to(viewer).filter(student=student), first=first, last=last)
+    return records.aggregate(
+        positive=Count("pk", filter=Q(polarity=Polarity.POSITIVE)),
+        negative=Count("pk", filter=Q(polarity=Polarity.NEGATIVE)),
+    )
+
+
+def participation_of(student, *, viewer, first=None, last=None):
+    """The participations of `student` that `viewer` may see, in events from `first` to `last`, latest first."""
+    participations = participations_visible_to(viewer).filter(student=student)
+    if first:
+        participations = participations.filter(event__date__gte=first)
+    if last:
+        participations = participations.filter(event__date__lte=last)
+    return participations.order_by("-event__date", "-event_id")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -111,12 +112,14 @@ def escalate(*, students, course):
         if (student.pk, level) not in known
     )
     teachers = list(course.teachers.all()) if levels else []
+    # Parents who are not shown negative records are not told of the levels they make either.
+    tell_parents = selectors.family_sees_negative_on(timezone.localdate())
     for level in levels:
-        _announce(level, teachers)
+        _announce(level, [*(parents_of(level.student) if tell_parents else []), *teachers])
     return levels
 
 
-def _announce(level, teachers):
+def _announce(level, recipients):
     title = _("%(student)s reached behaviour level %(level)d of %(max)d") % {
         "student": level.student,
         "level": level.level,
@@ -127,7 +130,8 @@ def _announce(level, teachers):
         "%(count)d negative behaviour records in the last %(days)d days (last one in %(course)s).",
         level.records_counted,
     ) % {"count": level.records_counted, "days": settings.BEHAVIOUR_ESCALATION_DAYS, "course": level.course.code}
-    notify_many([*parents_of(level.student), *teachers], Kind.BEHAVIOUR_ESCALATION, title, body=body)
+    url = reverse("behaviour:student_detail", args=[level.student_id])
+    notify_many(recipients, Kind.BEHAVIOUR_ESCALATION, title, body=body, url=url)
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from behaviour import views
 app_name = "behaviour"
 
 urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("students/<int:pk>/", views.student_detail, name="student_detail"),
     path("courses/<int:pk>/", views.course_records, name="course_records"),
     path("courses/<int:pk>/new/", views.record_create, name="record_create"),
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,6 +27,9 @@ def _get_managed_course(request, pk):
 
 def _get_editable_record(request, pk):
     return get_object_or_404(selectors.records_editable_by(request.user), pk=pk)
+
+
+FAMILY_PERIOD_DAYS = 365
 
 
 def _students(course):
@@ -145,3 +150,39 @@ def event_detail(request, pk):
     event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
     context = {"event": event, "participations": selectors.participations_of_event(event)}
     return render(request, "behaviour/event_detail.html", context)
+
+
+@login_required
+def overview(request):
+    """Where "Behaviour" in the menu leads: a student to their own page, a parent to their children, a teacher and
+    an administrator to their courses, events and the pattern report."""
+    user = request.user
+    if user.is_student:
+        return redirect("behaviour:student_detail", pk=user.pk)
+    context = {
+        "children": selectors.students_visible_to(user) if user.is_parent else [],
+        "courses": course_selectors.courses_managed_by(user).filter(archived=False),
+    }
+    return render(request, "behaviour/overview.html", context)
+
+
+@login_required
+def student_detail(request, pk):
+    """A student's behaviour balance, records and participation in a period, as the user may see them."""
+    student = get_object_or_404(selectors.students_visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    form = PeriodForm(request.GET, default_first=today - timedelta(days=FAMILY_PERIOD_DAYS - 1))
+    first, last = form.period()
+    records = selectors.filter_records(
+        selectors.records_visible_to(request.user).filter(student=student), first=first, last=last
+    )
+    context = {
+        "student": student,
+        "form": form,
+        "first": first,
+        "last": last,
+        "balance": selectors.behaviour_balance(student, viewer=request.user, first=first, last=last),
+        "records": records,
+        "participations": selectors.participation_of(student, viewer=request.user, first=first, last=last),
+    }
+    return render(request, "behaviour/student_detail.html", context)

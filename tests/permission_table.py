@@ -133,6 +133,8 @@ TABLE = {
     "notifications:badge": ("get", no_args, EVERYONE),
     "reports:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
     "reports:at_risk": ("get", no_args, outcomes(404, admin=200)),
+    "behaviour:overview": ("get", no_args, outcomes(200, student=302, other_student=302)),
+    "behaviour:student_detail": ("get", lambda cast: {"pk": cast.student.pk}, COURSE_MEMBERS),
     "behaviour:course_records": ("get", course, COURSE_MANAGERS),
     "behaviour:record_create": ("get", course, COURSE_MANAGERS),
     "behaviour:record_edit": ("get", behaviour_record, COURSE_MANAGERS),
