@@ -117,9 +117,14 @@ def pattern_report(request):
 
 @teacher_required
 def event_list(request):
-    events = selectors.events_with_counts(selectors.events_visible_to(request.user)[:200])
+    page = Paginator(selectors.events_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     courses = course_selectors.courses_managed_by(request.user).filter(archived=False)
-    context = {"events": events, "courses": courses, "statuses": list(ParticipationStatus)}
+    context = {
+        "page": page,
+        "events": selectors.events_with_counts(page),
+        "courses": courses,
+        "statuses": list(ParticipationStatus),
+    }
     return render(request, "behaviour/event_list.html", context)
 
 

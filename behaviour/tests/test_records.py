@@ -174,3 +174,14 @@ def test_the_author_deletes_their_record_after_confirming(client, cast):
     assert BehaviourRecord.objects.filter(pk=cast.behaviour_record.pk).exists()
     client.post(url)
     assert not BehaviourRecord.objects.filter(pk=cast.behaviour_record.pk).exists()
+
+
+def test_a_long_list_comes_in_pages_that_keep_the_filters(client, cast):
+    for _ in range(55):
+        BehaviourRecordFactory(course=cast.course, student=cast.student, polarity=Polarity.POSITIVE)
+    client.force_login(cast.teacher)
+    url = reverse("behaviour:course_records", args=[cast.course.pk])
+    first = client.get(url, {"polarity": "positive"})
+    assert len(first.context["page"]) == 50
+    assert "?page=2&amp;polarity=positive" in first.content.decode()
+    assert len(client.get(url, {"polarity": "positive", "page": 2}).context["page"]) == 6
