@@ -35,7 +35,8 @@ def seed(*, teacher, course, students):
             author=teacher,
             course=course,
             students=[students[n] for n in numbers],
-            category=Category.objects.get(name=category),
+            # The migration makes these categories; the administrator may have renamed or removed them since.
+            category=Category.objects.get_or_create(name=category)[0],
             polarity=polarity,
             note=note,
             date=today - timedelta(days=days),

@@ -1,4 +1,5 @@
-"""Every change to behaviour records: one function per action, each checking who may do it."""
+"""Every change to behaviour records, escalation levels, events and participation: one function per action, each
+checking who may do it."""
 
 from collections import Counter
 from datetime import timedelta

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.tests.factories import ParentFactory, StudentFactory
 from behaviour import services
-from behaviour.models import BehaviourRecord, Category, EscalationLevel, Polarity
-from behaviour.tests.factories import BehaviourRecordFactory
+from behaviour.models import BehaviourRecord, EscalationLevel, Polarity
+from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory
 from courses.tests.factories import EnrollmentFactory
 from notifications.models import Kind, Notification
 
@@ -23,7 +23,7 @@ def record(cast, *, students=None, polarity=Polarity.NEGATIVE, category="Discipl
         author=cast.teacher,
         course=cast.course,
         students=students or [cast.student],
-        category=Category.objects.get(name=category),
+        category=CategoryFactory(name=category),
         polarity=polarity,
         date=date,
     )
@@ -117,7 +117,7 @@ def test_recording_several_students_escalates_each_on_their_own(client, cast):
     for _ in range(2):
         record(cast)
     client.force_login(cast.teacher)
-    discipline = Category.objects.get(name="Discipline")
+    discipline = CategoryFactory(name="Discipline")
     data = {
         "students": [cast.student.pk, classmate.pk],
         "category": discipline.pk,
@@ -134,7 +134,7 @@ class TestPatternReport:
 
     def test_a_teacher_sees_students_of_their_courses_with_counts_per_category(self, client, cast):
         for name in ["Discipline", "Discipline", "Homework"]:
-            category = Category.objects.get(name=name)
+            category = CategoryFactory(name=name)
             BehaviourRecordFactory(student=cast.student, course=cast.course, polarity="negative", category=category)
         for _ in range(3):
             BehaviourRecordFactory(student=cast.other_student, course=cast.other_course, polarity="negative")

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from behaviour import selectors, services
-from behaviour.models import Category, EscalationLevel, Polarity
-from behaviour.tests.factories import BehaviourRecordFactory, EventFactory, ParticipationFactory
+from behaviour.models import EscalationLevel, Polarity
+from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory, EventFactory, ParticipationFactory
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from notifications.models import Kind, Notification
 
@@ -72,7 +72,7 @@ def test_negative_records_are_shown_to_the_family_from_the_date_set(client, cast
 
 def test_parents_who_do_not_see_negative_records_are_not_told_of_levels(cast, settings):
     settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE = False
-    discipline = Category.objects.get(name="Discipline")
+    discipline = CategoryFactory(name="Discipline")
     for _ in range(3):
         services.records_create(
             author=cast.teacher, course=cast.course, students=[cast.student], category=discipline, polarity="negative"

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import ParentFactory, StudentFactory, TeacherFactory
-from behaviour.models import BehaviourRecord
+from behaviour.models import BehaviourRecord, CategoryUse
+from behaviour.tests.factories import CategoryFactory
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from tests.browser.checks import axe_check
 from tests.browser.test_teacher_journey import log_in
@@ -31,6 +32,9 @@ def test_a_teacher_records_behaviour_for_several_students_and_a_parent_sees_the_
     for student in (ann, ben):
         EnrollmentFactory(course=course, student=student)
     ParentFactory(email="p@school.org", children=[ann])
+    # The migration's categories are gone once an earlier test has flushed the database.
+    CategoryFactory(name="Participation")
+    CategoryFactory(name="Discipline", use=CategoryUse.NEGATIVE)
     violations = []
 
     teacher = browser.new_context().new_page()
