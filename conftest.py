@@ -79,3 +79,13 @@ def _close_connections_of_async_tests(django_db_setup):
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture
+def closed_sockets(monkeypatch):
+    """The ids of the users whose live sockets were closed (`notifications.live.close_sockets`), in order."""
+    from notifications import live as notifications_live
+
+    users = []
+    monkeypatch.setattr(notifications_live, "close_sockets", users.append)
+    return users

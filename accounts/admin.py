@@ -4,14 +4,25 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.forms import UserImportForm
-from accounts.models import ParentLink, User
-from accounts.services import USER_CSV_COLUMNS, parent_link_add, users_import_csv
+from accounts.forms import AdminLoginForm, AdminPasswordForm, UserImportForm
+from accounts.models import LoginLock, ParentLink, User
+from accounts.services import (
+    USER_CSV_COLUMNS,
+    login_unlock,
+    parent_link_add,
+    user_save,
+    users_delete,
+    users_import_csv,
+)
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
+
+# Django admin's own login page is throttled like the app's.
+admin.site.login_form = AdminLoginForm
 
 
 class RefusalsAsMessages:
@@ -67,6 +78,16 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
         )
     ]
     change_list_template = "admin/accounts/user/change_list.html"
+    change_password_form = AdminPasswordForm
+
+    def save_model(self, request, obj, form, change):
+        user_save(user=obj)
+
+    def delete_model(self, request, obj):
+        users_delete(users=[obj])
+
+    def delete_queryset(self, request, queryset):
+        users_delete(users=queryset)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ParentLink:
@@ -121,3 +142,40 @@ class ParentLinkAdmin(RefusalsAsMessages, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The admin logs and redirects to the saved row: give the form's instance its primary key.
         obj.pk = parent_link_add(parent=obj.parent, child=obj.child).pk
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Accounts and network addresses locked out of logging in; "Unlock" lets them in again at once."""
+
+    list_display = ["value", "kind", "in_force", "until", "locked_at"]
+    list_filter = ["kind"]
+    search_fields = ["value"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # "Unlock" is the deletion that also forgets the count of attempts.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        login_unlock(kind=obj.kind, value=obj.value)
+
+    @admin.display(description=gettext_lazy("in force"), boolean=True)
+    def in_force(self, lock):
+        return lock.until > timezone.now()
+
+    @admin.action(description=gettext_lazy("Unlock the selected accounts and addresses"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        locks = list(queryset)
+        for lock in locks:
+            login_unlock(kind=lock.kind, value=lock.value)
+        message = ngettext("%(count)d lock lifted.", "%(count)d locks lifted.", len(locks))
+        self.message_user(request, message % {"count": len(locks)}, messages.SUCCESS)

@@ -1,13 +1,58 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import User
+from attendance_system.addresses import client_address
+from attendance_system.errors import DomainError
 
 
-class LoginForm(AuthenticationForm):
+class ThrottledLogin:
+    """A login form that refuses while the account or the network address is locked, and counts failures
+    (the rules are `accounts.services.login_begin` and `login_failed`)."""
+
+    def clean(self):
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (email and password):
+            return super().clean()
+        address = (client_address(self.request) or "") if self.request else ""
+        try:
+            services.login_begin(email=email, address=address)
+        except DomainError as refused:
+            raise ValidationError(refused.message, code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            services.login_failed(email=email, address=address)
+            raise
+        services.login_succeeded(email=email)
+        return cleaned
+
+
+class LoginForm(ThrottledLogin, AuthenticationForm):
     username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    """Django admin's login page, under the same limits as the app's."""
+
+
+class AdminPasswordForm(AdminPasswordChangeForm):
+    """An administrator setting a user's password in Django admin: what follows a new password follows."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        services.password_changed(user=user)
+        return user
 
 
 class ProfileForm(forms.ModelForm):

@@ -140,3 +140,28 @@ class ParentLink(models.Model):
         others = ParentLink.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
         if self.child_id and others.count() >= MAX_PARENTS:
             raise ValidationError({"child": _("%(child)s already has two parents linked.") % {"child": self.child}})
+
+
+class LockKind(models.TextChoices):
+    ACCOUNT = "account", _("Account")
+    ADDRESS = "address", _("Network address")
+
+
+class LoginLock(models.Model):
+    """Logins refused until `until` for an account (the email typed, whether or not an account has it, so
+    that a lock tells nothing) or for a network address, after too many wrong passwords. Made by
+    `accounts.services.login_failed`; an administrator lifts it early in Django admin."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=LockKind.choices)
+    value = models.CharField(_("email or address"), max_length=254)
+    until = models.DateTimeField(_("locked until"))
+    locked_at = models.DateTimeField(_("locked at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="unique_login_lock")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"

@@ -1,12 +1,21 @@
+import hashlib
+import math
+from datetime import timedelta
 from itertools import zip_longest
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.models import ParentLink, Role, User
+from accounts.models import LockKind, LoginLock, ParentLink, Role, User
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
+from notifications import live
 
 USER_CSV_COLUMNS = ["email", "first_name", "last_name", "role", "student_number"]
 
@@ -35,6 +44,30 @@ def profile_update(*, user, first_name, last_name, language=""):
     user.full_clean()
     user.save(update_fields=["first_name", "last_name", "language"])
     return user
+
+
+# What a user's live sockets were let in for depends on these: a change ends the sockets, and the pages that
+# reconnect are authorised under the new rights (an inactive or deleted account is refused).
+SOCKET_RIGHTS = ("role", "is_active", "is_superuser")
+
+
+@transaction.atomic
+def user_save(*, user):
+    """Save a user as an administrator edited them (Django admin); a change of role, of is_active or of
+    is_superuser closes their live sockets."""
+    before = User.objects.filter(pk=user.pk).values(*SOCKET_RIGHTS).first() if user.pk else None
+    user.save()
+    if before is not None and any(before[name] != getattr(user, name) for name in SOCKET_RIGHTS):
+        live.close_sockets(user.pk)
+    return user
+
+
+@transaction.atomic
+def users_delete(*, users):
+    """Delete accounts (Django admin); their live sockets close."""
+    for user in users:
+        live.close_sockets(user.pk)
+        user.delete()
 
 
 @transaction.atomic
@@ -124,3 +157,105 @@ def users_import_csv(*, upload=None, text=None):
     if errors:
         raise ImportRejected(errors)
     return users
+
+
+def _lock_duration():
+    return timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+
+
+def _counter_key(kind, value):
+    """Attempts on an account (hashed: the email typed may be anything) or failures from an address."""
+    if kind == LockKind.ACCOUNT:
+        return "login-attempts:" + hashlib.sha256(value.encode()).hexdigest()
+    return f"login-failures:{value}"
+
+
+def _count(key):
+    """One more in `key`, which counts for a lock's duration from its first count; atomic, so simultaneous
+    requests each get a number of their own."""
+    try:
+        return cache.incr(key)
+    except ValueError:
+        seconds = settings.LOGIN_LOCK_MINUTES * 60
+        return 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
+
+
+def _locked_message(kind, until, now):
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    if kind == LockKind.ACCOUNT:
+        message = ngettext(
+            "Too many failed logins for this account: it is locked for %(minutes)d more minute. "
+            "“Forgot your password?” unlocks it now, or ask an administrator.",
+            "Too many failed logins for this account: it is locked for %(minutes)d more minutes. "
+            "“Forgot your password?” unlocks it now, or ask an administrator.",
+            minutes,
+        )
+    else:
+        message = ngettext(
+            "Too many failed logins from your network: logins from it are locked for %(minutes)d more minute. "
+            "Ask an administrator if you cannot wait.",
+            "Too many failed logins from your network: logins from it are locked for %(minutes)d more minutes. "
+            "Ask an administrator if you cannot wait.",
+            minutes,
+        )
+    return message % {"minutes": minutes}
+
+
+def login_begin(*, email, address, now=None):
+    """Before a password is compared: refuse while the account or the network address is locked.
+
+    The attempt counts against the account before the comparison, so that of many simultaneous guesses no
+    more than LOGIN_FAILURES_PER_ACCOUNT are compared; `login_succeeded` clears the count. An address counts
+    only failures (`login_failed`): a lecture hall behind one router logs in from one address at once.
+    """
+    now = now or timezone.now()
+    email = email.lower()
+    lock = (
+        LoginLock.objects.filter(until__gt=now)
+        .filter(Q(kind=LockKind.ACCOUNT, value=email) | Q(kind=LockKind.ADDRESS, value=address))
+        .first()
+    )
+    if lock is not None:
+        raise DomainError(_locked_message(lock.kind, lock.until, now))
+    if _count(_counter_key(LockKind.ACCOUNT, email)) > settings.LOGIN_FAILURES_PER_ACCOUNT:
+        raise DomainError(_locked_message(LockKind.ACCOUNT, now + _lock_duration(), now))
+
+
+def _lock(kind, value, now):
+    LoginLock.objects.filter(until__lte=now).delete()
+    LoginLock.objects.update_or_create(kind=kind, value=value, defaults={"until": now + _lock_duration()})
+
+
+@transaction.atomic
+def login_failed(*, email, address, now=None):
+    """A wrong password (or an unknown email: both count alike, so a lock tells nothing): lock the account
+    at its LOGIN_FAILURES_PER_ACCOUNT-th attempt in a row, the address at its LOGIN_FAILURES_PER_ADDRESS-th
+    failure, for LOGIN_LOCK_MINUTES."""
+    now = now or timezone.now()
+    email = email.lower()
+    if (cache.get(_counter_key(LockKind.ACCOUNT, email)) or 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT:
+        _lock(LockKind.ACCOUNT, email, now)
+    if address and _count(_counter_key(LockKind.ADDRESS, address)) >= settings.LOGIN_FAILURES_PER_ADDRESS:
+        _lock(LockKind.ADDRESS, address, now)
+
+
+def login_succeeded(*, email):
+    """The right password: the account's count of attempts starts again."""
+    cache.delete(_counter_key(LockKind.ACCOUNT, email.lower()))
+
+
+@transaction.atomic
+def login_unlock(*, kind, value):
+    """Lift a lock (an administrator, or a new password: `password_changed`) and its count."""
+    value = value.lower() if kind == LockKind.ACCOUNT else value
+    LoginLock.objects.filter(kind=kind, value=value).delete()
+    cache.delete(_counter_key(kind, value))
+
+
+def password_changed(*, user):
+    """After a new password, by any path (their own change, the emailed reset link, an administrator): the
+    live sockets opened under the old one close (a browser whose session Django ended is refused when its
+    pages reconnect), and the account's login lock lifts, since whoever set it holds the account: someone
+    locking it out by guessing cannot keep its owner out past "Forgot your password?"."""
+    live.close_sockets(user.pk)
+    login_unlock(kind=LockKind.ACCOUNT, value=user.email)

@@ -44,12 +44,16 @@ def register(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """A new password ends the live sockets opened with the old one (the session stays, so this browser's
-    pages reconnect; another browser's session is ended by Django and its pages are refused)."""
-
     def form_valid(self, form):
         response = super().form_valid(form)
-        live.close_sockets(self.request.user.pk)
+        services.password_changed(user=self.request.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=self.user)
         return response
 
 

@@ -23,7 +23,7 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(AttendanceRecord)
 class AttendanceRecordAdmin(ReadOnlyAdmin):
-    list_display = ["student", "session", "status", "method", "is_late", "submitted_at"]
+    list_display = ["student", "session", "status", "method", "is_late", "submitted_at", "checked_out_at", "left_early"]
     list_filter = ["status", "method", "is_late", "session__course"]
     search_fields = ["student__email", "student__last_name", "student__student_number", "session__course__code"]
     list_select_related = ["student", "session__course"]
@@ -33,7 +33,7 @@ class AttendanceRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(AttendanceCode)
 class AttendanceCodeAdmin(ReadOnlyAdmin):
-    list_display = ["session", "code", "rotate_seconds", "issued_by", "issued_at", "expires_at", "ended_at"]
+    list_display = ["session", "code", "purpose", "rotate_seconds", "issued_by", "issued_at", "expires_at", "ended_at"]
     list_select_related = ["session__course", "issued_by"]
     list_filter = ["session__course"]
     exclude = ["secret"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from attendance import uploads
 from attendance.models import CODE_LENGTH, Reason, Status
 from attendance.services import ROLL_CALL_STATUSES
+from attendance.services.integrity import Position
 
 
 class CheckinForm(forms.Form):
@@ -24,6 +25,23 @@ class CheckinForm(forms.Form):
         ),
     )
     via = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Filled in by the browser (static/js/checkin.js) when an open session checks where the student is.
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    POSITION = ["latitude", "longitude", "accuracy"]
+
+    def clean(self):
+        """`position`: where the browser says it is, or None when it said nothing."""
+        cleaned = super().clean()
+        values = [cleaned.get(name) for name in self.POSITION]
+        cleaned["position"] = None if values == [None] * 3 else Position(*values)
+        if any(name in self.errors for name in self.POSITION) or (cleaned["position"] and None in values):
+            self.add_error(
+                "code", _("Your browser sent a position that cannot be read. Reload the page and try again.")
+            )
+        return cleaned
 
 
 class RejectForm(forms.Form):
@@ -98,6 +116,7 @@ class JustificationForm(forms.Form):
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sessions"].queryset = sessions
+        self.fields["document"].widget.attrs.update(uploads.document_input_attrs())
 
     def clean(self):
         cleaned = super().clean()

@@ -22,9 +22,9 @@ def push_session_rows(session, *, created=(), changed=()):
     """
     group = session_group(session.pk)
     if changed:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": changed, "new": False}))
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"session": session, "records": changed, "new": False}))
     if created:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"records": created, "new": True}))
+        push(group, render_to_string(f"{LIVE}#pushed-rows", {"session": session, "records": created, "new": True}))
     push_latest(
         group,
         lambda: render_to_string(f"{LIVE}#counters", counters_context(session)),
@@ -45,12 +45,19 @@ def push_code(session, code):
     push(session_group(session.pk), render_to_string(f"{LIVE}#code-panel", code_panel_context(session, code)))
 
 
-def push_student_status(record):
-    """The student's status in a session, to their pages with a check-in card: those show every open session of
-    theirs, and only open ones, so nothing is sent for a session that is not open."""
-    if record.session.state == SessionState.OPEN:
-        html = render_to_string(f"{CHECKIN}#status", {"session": record.session, "record": record, "oob": True})
-        push(user_group(record.student_id, "checkin"), html)
+def push_student_statuses(session, records):
+    """Each student's status in a session, to their pages with a check-in card: those show every open session
+    of theirs, and only open ones, so nothing is sent for a session that is not open. The fragment shows only
+    the record's status, lateness and note, so validating a lecture hall renders a few, not one per student."""
+    if session.state != SessionState.OPEN:
+        return
+    fragments = {}
+    for record in records:
+        key = (record.status, record.is_late, record.note)
+        if key not in fragments:
+            context = {"session": session, "record": record, "oob": True}
+            fragments[key] = render_to_string(f"{CHECKIN}#status", context)
+        push(user_group(record.student_id, "checkin"), fragments[key])
 
 
 def push_lockouts(session):

@@ -49,6 +49,18 @@ class Method(models.TextChoices):
     MANUAL = "manual", _("Manual")
 
 
+class Purpose(models.TextChoices):
+    """What a code is for: a student types either kind in the same box."""
+
+    CHECK_IN = "check_in", _("Check-in code")
+    CHECK_OUT = "check_out", _("Check-out code")
+
+
+def minutes_between(start, end) -> int:
+    """Whole minutes from `start` to `end`: how long a student stayed, from check-in to check-out."""
+    return int((end - start).total_seconds() // 60)
+
+
 def new_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -68,6 +80,7 @@ class AttendanceCode(models.Model):
     code = models.CharField(_("code"), max_length=CODE_LENGTH, default=new_code)
     secret = models.CharField(_("secret"), max_length=32, default=new_secret)
     rotate_seconds = models.PositiveSmallIntegerField(_("rotates every (seconds)"), null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.CHECK_IN)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("issued by")
     )
@@ -105,10 +118,22 @@ class AttendanceRecord(models.Model):
     method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.MANUAL)
     is_late = models.BooleanField(_("late check-in"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    left_early = models.BooleanField(
+        _("left early"),
+        default=False,
+        help_text=_("Checked out too early, or not at all, in a course that requires it."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     browser_marker = models.CharField(_("browser marker"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("The reason of a rejection."))
+    # Where the browser said it was, when the session checked the place: the position, how accurate the browser
+    # said it is, and how far it is from the place (all in metres but the position, in degrees).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    accuracy = models.FloatField(_("accuracy (metres)"), null=True, blank=True)
+    distance = models.FloatField(_("distance from the place (metres)"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "student"]
@@ -119,6 +144,11 @@ class AttendanceRecord(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.session} · {self.get_status_display()}"
+
+    @property
+    def minutes(self):
+        """Minutes from check-in to check-out; None before a check-out."""
+        return minutes_between(self.submitted_at, self.checked_out_at) if self.checked_out_at else None
 
 
 class StatusChange(models.Model):

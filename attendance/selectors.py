@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import children_of
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Status
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Purpose, Status
+from courses.limits import place_of
 from courses.models import ClassSession, Enrollment, SessionState
 from courses.selectors import (
     courses_managed_by,
@@ -102,11 +103,19 @@ def live_codes_of_student(student, *, now, marker=""):
 
 
 def checkin_card(student):
-    """What a student's check-in card shows: their open sessions, each with their `record` (or None) and
-    whether code entry is `locked` for it; `box` when one still waits for a code, `locked` when all that wait
-    are locked. Three queries."""
+    """What a student's check-in card shows: their open sessions, each with their `record` (or None), whether
+    code entry is `locked` for it and whether its `checkout_code` is live; `box` when one still waits for a code,
+    `locked` when all that wait are locked, `locate` when one that waits checks where the student is. Three
+    queries (four when a course requires check-out)."""
     sessions = list(open_sessions_of_student(student))
     records = {r.session_id: r for r in AttendanceRecord.objects.filter(student=student, session__in=sessions)}
+    checkout_codes = set()
+    if any(session.course.checkout_required for session in sessions):
+        checkout_codes = set(
+            AttendanceCode.objects.filter(
+                session__in=sessions, ended_at__isnull=True, expires_at__gt=timezone.now(), purpose=Purpose.CHECK_OUT
+            ).values_list("session_id", flat=True)
+        )
     locked = set(
         locked_lockouts(CodeLockout.objects.filter(student=student, session__in=sessions)).values_list(
             "session_id", flat=True
@@ -116,13 +125,25 @@ def checkin_card(student):
     for session in sessions:
         session.record = records.get(session.pk)
         session.locked = session.record is None and session.pk in locked
+        session.checkout_code = session.pk in checkout_codes
         if session.record is None:
             waiting.append(session)
     return {
         "open_sessions": sessions,
         "box": any(not session.locked for session in waiting),
         "locked": bool(waiting) and all(session.locked for session in waiting),
+        "locate": any_place(waiting),
     }
+
+
+def record_of(session, student):
+    """The student's record of the session, or None."""
+    return AttendanceRecord.objects.filter(session=session, student=student).first()
+
+
+def any_place(sessions):
+    """Whether one of the sessions checks where students are, so that the check-in form sends the position."""
+    return any(place_of(session) for session in sessions)
 
 
 def live_code(session):
@@ -254,6 +275,14 @@ def cells_not_present(enrollments, sessions):
     )
 
 
+def checkout_times(sessions, students):
+    """(session id, student id, check-in time, check-out time or None, left early) of the records of `students`
+    in `sessions`."""
+    return AttendanceRecord.objects.filter(student__in=students, session__in=sessions).values_list(
+        "session_id", "student_id", "submitted_at", "checked_out_at", "left_early"
+    )
+
+
 def statuses_of_students(students, sessions):
     """(session id, student id, status) of the records of `students` in `sessions`."""
     return AttendanceRecord.objects.filter(student__in=students, session__in=sessions).values_list(
@@ -263,10 +292,10 @@ def statuses_of_students(students, sessions):
 
 def records_to_export(course, *, first=None, last=None, student=None):
     """The course's records (between the local dates `first` and `last`, of one `student`, when given) as tuples
-    for an export, oldest session first: the session as its id, and the submission time as the text of
-    its UTC value ("2026-09-01 08:02:11.5+00" on PostgreSQL, without the offset on SQLite), since Django reads
-    a PostgreSQL timestamp through psycopg's pure-Python parser, a few microseconds a value: most of the time
-    of a 100,000-row export."""
+    for an export, oldest session first: the session as its id, and the submission (check-in) and check-out
+    times as the text of their UTC value ("2026-09-01 08:02:11.5+00" on PostgreSQL, without the offset on
+    SQLite), since Django reads a PostgreSQL timestamp through psycopg's pure-Python parser, a few microseconds
+    a value: most of the time of a 100,000-row export."""
     records = AttendanceRecord.objects.filter(session__in=sessions_in(courses=[course], first=first, last=last))
     if student:
         records = records.filter(student=student)
@@ -280,4 +309,6 @@ def records_to_export(course, *, first=None, last=None, student=None):
         "method",
         Cast("submitted_at", CharField()),
         "is_late",
+        Cast("checked_out_at", CharField()),
+        "left_early",
     )

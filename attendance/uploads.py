@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from attendance_system.errors import DomainError
 
@@ -34,28 +35,113 @@ def _refuse(message):
     raise DomainError(f"{message} {accepted()}")
 
 
+def too_large():
+    return _("The file is larger than %(size)s.") % {"size": size_limit()}
+
+
+def document_input_attrs():
+    """For the document's file input: app.js refuses a larger file before it is sent, with the server's words."""
+    return {"data-max-bytes": settings.UPLOAD_MAX_BYTES, "data-too-large-text": f"{too_large()} {accepted()}"}
+
+
+# Names whose presence anywhere in a PDF refuses it, by what they would do in a reader's hands.
+SCRIPT_KEYS = {"/JS", "/JavaScript", "/XFA"}
+ATTACHMENT_KEYS = {"/EmbeddedFiles", "/EF"}
+# Actions that run a script, start a program, open or send a file, or play media; a link (/URI) or a jump in
+# the document (/GoTo, /Named) waits for a click and is harmless.
+DANGEROUS_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/RichMediaExecute",
+}
+
+
+def _objects(reader):
+    """Every object of the file, those packed in compressed object streams included, referred to or not."""
+    for generation, numbers in reader.xref.items():
+        for number in numbers:
+            yield reader.get_object(IndirectObject(number, generation, reader))
+    for number in reader.xref_objStm:
+        yield reader.get_object(number)
+
+
+def _dictionaries(root):
+    """The dictionaries held directly in an object (nested ones too); referred objects are visited on their own."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, DictionaryObject):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def _value(dictionary, key):
+    """A dictionary's value, resolved when it is a reference (a name may be one, to hide from a simple scan)."""
+    return dictionary[key] if key in dictionary else None  # noqa: SIM401 (get() would not resolve it)
+
+
+def _active_content(reader):
+    """Why the PDF could act by itself in a reader (a message), or None."""
+    for item in _objects(reader):
+        for dictionary in _dictionaries(item):
+            keys, action = set(dictionary.keys()), _value(dictionary, "/S")
+            if keys & SCRIPT_KEYS or action == "/JavaScript":
+                return _("This PDF contains scripts (JavaScript).")
+            if (
+                keys & ATTACHMENT_KEYS
+                or _value(dictionary, "/Type") == "/EmbeddedFile"
+                or _value(dictionary, "/Subtype") == "/FileAttachment"
+            ):
+                return _("This PDF has files attached to it.")
+            if "/AA" in keys or action in DANGEROUS_ACTIONS:
+                return _("This PDF runs actions by itself (on opening a page, or to start a program or send data).")
+    opening = _value(reader.trailer["/Root"], "/OpenAction")
+    # An OpenAction that only opens at a page (what LaTeX and office suites write) does nothing else.
+    if isinstance(opening, DictionaryObject) and _value(opening, "/S") != "/GoTo":
+        return _("This PDF runs an action when it is opened.")
+    return None
+
+
+# What pypdf may raise on a malformed file, its own errors aside: any of them means the PDF cannot be read.
+UNREADABLE = (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+
+
 def _check_pdf(upload):
     try:
         reader = PdfReader(upload, strict=False)
         if len(reader.pages) < 1:
             _refuse(_("This PDF has no page."))
-    except (PyPdfError, ValueError, OSError):
+        active = _active_content(reader)
+    except UNREADABLE:
         _refuse(_("This file is not a readable PDF."))
+    if active:
+        _refuse(_("%(why)s Print it to a new PDF, or scan the paper, and send that.") % {"why": active})
 
 
-def _check_image(upload, expected_format):
+def _check_image(upload, expected_formats):
     try:
+        # Image.open reads the header only: a decompression bomb is refused before a pixel is decoded, and
+        # Pillow's process-wide Image.MAX_IMAGE_PIXELS is left alone.
         with Image.open(upload) as image:
-            if image.format != expected_format:
+            if image.format not in expected_formats:
                 _refuse(_("This file is not a valid image."))
-            # Image.open has read only the header: a decompression bomb is refused before a pixel is decoded,
-            # and Pillow's process-wide Image.MAX_IMAGE_PIXELS is left alone.
             width, height = image.size
             if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
                 _refuse(_("This image is too large in pixels."))
+            # A PNG's every chunk against its checksum, still without decoding.
             image.verify()
         upload.seek(0)
         with Image.open(upload) as image:
+            # Decoding reads the whole image; a JPEG is decoded at 1/8 of its width and height, in 1/64 of the
+            # memory. A PNG takes up to 4 bytes a pixel, so UPLOAD_MAX_IMAGE_PIXELS bounds its memory.
+            image.draft(image.mode, (1, 1))
             image.load()
     except Image.DecompressionBombError:
         # Pillow's own cap, when it is below UPLOAD_MAX_IMAGE_PIXELS, refuses at open.
@@ -72,7 +158,7 @@ def check_document(upload):
     if not upload.size:
         _refuse(_("The file is empty."))
     if upload.size > settings.UPLOAD_MAX_BYTES:
-        _refuse(_("The file is larger than %(size)s.") % {"size": size_limit()})
+        _refuse(too_large())
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -81,10 +167,11 @@ def check_document(upload):
         _check_pdf(upload)
     elif head.startswith(PNG_SIGNATURE):
         content_type = "image/png"
-        _check_image(upload, "PNG")
+        _check_image(upload, {"PNG"})
     elif head.startswith(JPEG_SIGNATURE):
         content_type = "image/jpeg"
-        _check_image(upload, "JPEG")
+        # Phones add a second picture (a depth map, a preview) to many photos: Pillow names those MPO.
+        _check_image(upload, {"JPEG", "MPO"})
     else:
         _refuse(_("This type of file is not accepted."))
     if Path(name).suffix.lower() not in EXTENSIONS[content_type]:

@@ -6,6 +6,7 @@ app_name = "attendance"
 
 urlpatterns = [
     path("checkin/", checkin.checkin, name="checkin"),
+    path("checkin/sessions/<int:pk>/checkout/", checkin.checkout, name="checkout"),
     path("sessions/<int:pk>/live/", live.session_live, name="session_live"),
     path("sessions/<int:pk>/open/", live.session_open, name="session_open"),
     path("sessions/<int:pk>/code/", live.code_new, name="code_new"),

@@ -9,6 +9,15 @@ from django.utils.translation import gettext as _
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
+def too_large():
+    return _("The file is larger than 2 MB.")
+
+
+def upload_input_attrs():
+    """For a CSV file input: app.js refuses a larger file before it is sent, with the server's words."""
+    return {"data-max-bytes": MAX_IMPORT_BYTES, "data-too-large-text": too_large()}
+
+
 @dataclass(frozen=True)
 class LineError:
     line: int
@@ -33,7 +42,7 @@ def read_rows(*, text=None, upload=None):
     """
     if upload is not None:
         if upload.size > MAX_IMPORT_BYTES:
-            raise ImportRejected([LineError(0, _("The file is larger than 2 MB."))])
+            raise ImportRejected([LineError(0, too_large())])
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. With DEBUG off the defaults are 
 production deployment needs only SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import ipaddress
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "attendance_system.request_size.request_size_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +145,9 @@ LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
 
 # Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
+# The proxies (addresses or CIDR ranges) whose X-Forwarded-For header tells the client's address
+# (attendance_system.addresses.client_address); none by default, when REMOTE_ADDR is the client.
+TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
 # Wrong check-in codes one student may type in an hour, across all their sessions (each session also locks
 # code entry after 5 wrong codes).
 CHECKIN_WRONG_CODES_PER_HOUR = env.int("CHECKIN_WRONG_CODES_PER_HOUR", default=20)
@@ -186,6 +191,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (accounts.services.login_begin): wrong passwords in a row that lock an account, failed
+# logins that lock a network address (high: a lecture hall logs in from one address), and for how long.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_LOCK_MINUTES = env.int("LOGIN_LOCK_MINUTES", default=15)
+
 # Students may create their own accounts only where the institution wants it.
 ALLOW_STUDENT_REGISTRATION = env.bool("ALLOW_STUDENT_REGISTRATION", default=False)
 
@@ -201,10 +212,16 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded justification documents; never served as static files, only by a view that checks permission.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Pixels Pillow may decode in an uploaded image (a defence against decompression bombs).
-UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Pixels an uploaded image may have, read from its header before anything is decoded: a phone photo of a
+# doctor's note has 12 to 16 million. Decoding a PNG costs up to 4 bytes a pixel; a JPEG is decoded at 1/8 scale.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=16_000_000)
 # Largest justification document accepted, in bytes; every message and help text about it is built from it.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest request body the application reads (the largest document and the rest of its form): a larger one is
+# answered without being read (attendance_system/request_size.py). The proxy's limit is set from it.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024 * 1024)
+if REQUEST_MAX_BYTES <= UPLOAD_MAX_BYTES:
+    raise SystemExit("REQUEST_MAX_BYTES must be larger than UPLOAD_MAX_BYTES: a request holds a document and its form.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -26,7 +26,7 @@ VALIDATE_TIMEOUT = 60  # s after "Validate all pending" is pressed for a student
 SATURATION_SECONDS = 5  # s at least of saturation rounds
 # The teacher's row of a check-in (`session_live.html#row`) shows the student number in this cell.
 ROW = re.compile(r'<td class="font-monospace">([^<]+)</td>')
-# The student's status (`checkin.html#status`, pushed by `attendance.live.push_student_status`): a block with this id
+# The student's status (`checkin.html#status`, pushed by `attendance.live.push_student_statuses`): a block with this id
 # whose status badge says Present or Late once the check-in is validated (the badge says Pending before).
 STATUS = re.compile(r'id="checkin-status-(\d+)"')
 VALIDATED = re.compile(r">\s*(?:Present|Late)\s*<")

@@ -46,11 +46,22 @@ class CourseAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.course_update(course=obj, code=obj.code, title=obj.title)
 
+    def save_related(self, request, form, formsets, change):
+        # The teachers go through the service (a teacher taken off loses their sockets), not the form's save.
+        teachers = form.cleaned_data.pop("teachers")
+        super().save_related(request, form, formsets, change)
+        services.course_set_teachers(course=form.instance, teachers=teachers)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is ClassSession:
             _save_inline(request, formset, _save_session, lambda s: services.session_delete(session=s))
         else:
-            _save_inline(request, formset, lambda e: services.enrollment_save(enrollment=e), None)
+            _save_inline(
+                request,
+                formset,
+                lambda e: services.enrollment_save(enrollment=e),
+                lambda e: services.enrollment_delete(enrollment=e),
+            )
 
     @admin.display(description=_("teachers"))
     def teacher_names(self, course):
@@ -62,7 +73,7 @@ def _save_inline(request, formset, save, delete):
         save(instance)
     for instance in formset.deleted_objects:
         try:
-            delete(instance) if delete else instance.delete()
+            delete(instance)
         except DomainError as error:
             messages.error(request, error.message)
 
@@ -77,6 +88,13 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.enrollment_save(enrollment=obj)
+
+    def delete_model(self, request, obj):
+        services.enrollment_delete(enrollment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for enrollment in queryset:
+            services.enrollment_delete(enrollment=enrollment)
 
 
 @admin.register(ClassSession)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from attendance_system import csvimport
 from courses.models import ClassSession, Course
 
 WEEKDAYS = [
@@ -14,6 +15,19 @@ WEEKDAYS = [
 ]
 
 
+# Where check-ins must come from (courses.limits), on the course and, to override it, on a session.
+LIMITS = ["latitude", "longitude", "radius", "allowed_networks"]
+LIMIT_WIDGETS = {
+    "latitude": forms.NumberInput(attrs={"step": "any"}),
+    "longitude": forms.NumberInput(attrs={"step": "any"}),
+    "allowed_networks": forms.Textarea(attrs={"rows": 2}),
+}
+LIMIT_HELP = {
+    "latitude": _("In decimal degrees (48.8462), as a map gives it; or use the button below, in the room."),
+    "longitude": _("In decimal degrees (2.3444)."),
+}
+
+
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
@@ -25,9 +39,14 @@ class CourseForm(forms.ModelForm):
             "rotate_seconds",
             "auto_validate",
             "validate_pending_on_close",
+            "checkout_required",
+            "checkout_minutes",
+            "early_leave_counts_as",
             "risk_threshold",
+            *LIMITS,
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), **LIMIT_WIDGETS}
+        help_texts = LIMIT_HELP
 
     def clean_code(self):
         # Upper-cased here so that the unique check sees the code as it will be stored.
@@ -44,8 +63,32 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = ClassSession
-        fields = ["starts_at", "ends_at", "room", "late_after_minutes"]
-        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
+        fields = [
+            "starts_at",
+            "ends_at",
+            "room",
+            "late_after_minutes",
+            "location_override",
+            "latitude",
+            "longitude",
+            "radius",
+            "network_override",
+            "allowed_networks",
+        ]
+        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput(), **LIMIT_WIDGETS}
+        help_texts = LIMIT_HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a form (a client that knows nothing of them), the checks stay as they are.
+        for name in ["location_override", "network_override"]:
+            self.fields[name].required = False
+
+    def clean_location_override(self):
+        return self.cleaned_data["location_override"] or self.instance.location_override
+
+    def clean_network_override(self):
+        return self.cleaned_data["network_override"] or self.instance.network_override
 
 
 class SeriesForm(forms.Form):
@@ -79,6 +122,10 @@ class RosterImportForm(forms.Form):
         required=False,
         help_text=_("UTF-8, one student per line in the first column; a header line is allowed."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].widget.attrs.update(csvimport.upload_input_attrs())
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,9 +12,48 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from attendance_system.validators import no_control_characters
+from courses.limits import Override, clean_limits, validate_networks
 
 
-class Course(models.Model):
+class CheckinLimits(models.Model):
+    """Where a check-in must come from: near a place (a radius around a point), from a list of networks."""
+
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    radius = models.PositiveIntegerField(
+        _("radius (metres)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(5000)],
+        help_text=_("Students must be this close to the place to check in (20 to 5,000 m)."),
+    )
+    allowed_networks = models.TextField(
+        _("allowed networks"),
+        blank=True,
+        validators=[validate_networks],
+        help_text=_(
+            "Addresses or ranges (CIDR) that check-ins must come from, IPv4 or IPv6, one per line, "
+            "e.g. 192.168.0.0/16. Empty: any network."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EarlyLeave(models.TextChoices):
+    """What leaving early counts as (the values are attendance's statuses)."""
+
+    PRESENT = "present", _("Present (only flagged)")
+    LATE = "late", _("Late")
+    ABSENT = "absent", _("Absent")
+
+
+class Course(CheckinLimits):
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[no_control_characters])
     title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
@@ -59,6 +99,22 @@ class Course(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Students whose attendance rate falls below it are marked at risk and alerted."),
     )
+    checkout_required = models.BooleanField(
+        _("students check out at the end"),
+        default=False,
+        help_text=_("With the check-out code you show at the end, or a Check out button in the last minutes."),
+    )
+    checkout_minutes = models.PositiveSmallIntegerField(
+        _("check-out opens (minutes before the end)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "Students see a Check out button from then on; a check-out before then, or none, is leaving early."
+        ),
+    )
+    early_leave_counts_as = models.CharField(
+        _("leaving early counts as"), max_length=10, choices=EarlyLeave.choices, default=EarlyLeave.LATE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,6 +124,9 @@ class Course(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.title}"
+
+    def clean(self):
+        clean_limits(self)
 
 
 class Enrollment(models.Model):
@@ -104,7 +163,7 @@ class SessionState(models.TextChoices):
         return f"text-bg-{tone}"
 
 
-class ClassSession(models.Model):
+class ClassSession(CheckinLimits):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -117,6 +176,20 @@ class ClassSession(models.Model):
         help_text=_("A check-in this many minutes after the start counts as late."),
     )
     cancel_reason = models.CharField(_("cancellation reason"), max_length=300, blank=True)
+    location_override = models.CharField(
+        _("location check"),
+        max_length=10,
+        choices=Override.choices,
+        default=Override.COURSE,
+        help_text=_("Its own: the place below (another room or building). Off: a field trip, for instance."),
+    )
+    network_override = models.CharField(
+        _("network check"),
+        max_length=10,
+        choices=Override.choices,
+        default=Override.COURSE,
+        help_text=_("Its own: the networks below."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -135,6 +208,11 @@ class ClassSession(models.Model):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A session must end after it starts.")})
+        clean_limits(
+            self,
+            place_required=self.location_override == Override.OWN,
+            networks_required=self.network_override == Override.OWN,
+        )
 
     @property
     def label(self):
@@ -149,6 +227,10 @@ class ClassSession(models.Model):
     @property
     def has_ended(self):
         return self.ends_at <= timezone.now()
+
+    def checkout_opens_at(self, end=None):
+        """When check-out opens: `checkout_minutes` before the end (the scheduled one unless `end` is given)."""
+        return (end or self.ends_at) - timedelta(minutes=self.course.checkout_minutes)
 
 
 def new_feed_token():

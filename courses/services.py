@@ -45,6 +45,17 @@ def course_update(*, course, code, title, **fields):
 
 
 @transaction.atomic
+def course_set_teachers(*, course, teachers):
+    """Set who teaches a course (Django admin). A teacher taken off it loses their live sockets: they were let
+    into its session rooms, and their pages reconnect under what they may see now."""
+    kept = {teacher.pk for teacher in teachers}
+    removed = [pk for pk in course.teachers.values_list("pk", flat=True) if pk not in kept]
+    course.teachers.set(teachers)
+    for teacher_id in removed:
+        live.close_sockets(teacher_id)
+
+
+@transaction.atomic
 def course_set_archived(*, course, archived):
     course.archived = archived
     course.save(update_fields=["archived"])
@@ -62,9 +73,15 @@ def course_delete(*, course):
 
 
 @transaction.atomic
-def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=10):
+def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=10, **limits):
+    """A session; `limits` are its own check-in limits (ClassSession's fields of CheckinLimits and overrides)."""
     session = ClassSession(
-        course=course, starts_at=starts_at, ends_at=ends_at, room=room, late_after_minutes=late_after_minutes
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room,
+        late_after_minutes=late_after_minutes,
+        **limits,
     )
     session.full_clean()
     session.save()
@@ -111,11 +128,13 @@ def sessions_create_weekly(
 
 
 @transaction.atomic
-def session_update(*, session, starts_at, ends_at, room, late_after_minutes):
+def session_update(*, session, starts_at, ends_at, room, late_after_minutes, **limits):
     session.starts_at = starts_at
     session.ends_at = ends_at
     session.room = room
     session.late_after_minutes = late_after_minutes
+    for name, value in limits.items():
+        setattr(session, name, value)
     session.full_clean()
     session.save()
     return session
@@ -151,10 +170,23 @@ def _enroll(course, student):
 
 @transaction.atomic
 def enrollment_save(*, enrollment):
-    """An enrolment as Django admin edits it: checked like any other (a student, once per course)."""
+    """An enrolment as Django admin edits it: checked like any other (a student, once per course). A student
+    it no longer puts on that course's roster loses their live sockets (see `enrollment_remove`)."""
     enrollment.full_clean()
+    before = Enrollment.objects.filter(pk=enrollment.pk, active=True).values("student_id", "course_id").first()
     enrollment.save()
+    now = {"student_id": enrollment.student_id, "course_id": enrollment.course_id}
+    if before is not None and (before != now or not enrollment.active):
+        live.close_sockets(before["student_id"])
     return enrollment
+
+
+@transaction.atomic
+def enrollment_delete(*, enrollment):
+    """Delete an enrolment (Django admin; the app deactivates instead, see `enrollment_remove`)."""
+    if enrollment.active:
+        live.close_sockets(enrollment.student_id)
+    enrollment.delete()
 
 
 @transaction.atomic
@@ -198,6 +230,8 @@ def enrollment_remove(*, course, student):
     updated = Enrollment.objects.filter(course=course, student=student, active=True).update(active=False)
     if not updated:
         raise DomainError(_("%(student)s is not enrolled in this course.") % {"student": student})
+    # Their open pages were let in to see this course's sessions: they reconnect under what they may see now.
+    live.close_sockets(student.pk)
 
 
 def course_lock(course):

@@ -12,12 +12,18 @@ from notifications.models import Kind, Notification, Preference
 logger = logging.getLogger(__name__)
 
 
-def _push(notification, unread):
-    """The badge and a toast to every page of the user; the new line to their notification centre."""
-    context = {"notification": notification, "unread_count": unread, "oob": True}
-    live.push(live.user_group(notification.user_id), render_to_string("notifications/pushed.html", context))
-    item = render_to_string("notifications/pushed_item.html", context)
-    live.push(live.user_group(notification.user_id, "notifications"), item)
+def _push(notifications, counts):
+    """The badge and a toast to every page of each user; the new line to their notification centre. The badge
+    and the toast differ only by the unread count, so a notice to a lecture hall renders a few of them."""
+    toasts = {}
+    for notification in notifications:
+        unread = counts.get(notification.user_id, 0)
+        context = {"notification": notification, "unread_count": unread, "oob": True}
+        if unread not in toasts:
+            toasts[unread] = render_to_string("notifications/pushed.html", context)
+        live.push(live.user_group(notification.user_id), toasts[unread])
+        item = render_to_string("notifications/pushed_item.html", context)
+        live.push(live.user_group(notification.user_id, "notifications"), item)
 
 
 def _email_later(notification):
@@ -46,13 +52,12 @@ def notify_many(users, kind, title, body="", url=""):
     notifications = Notification.objects.bulk_create(
         Notification(user=user, kind=Kind(kind), title=title, body=body, url=url) for user in users
     )
-    counts = selectors.unread_counts(users)
     by_email = selectors.wanting_email(users, kind)
     for user, notification in zip(users, notifications, strict=True):
         notification.user = user
-        _push(notification, counts.get(user.pk, 0))
         if user.pk in by_email:
             _email_later(notification)
+    _push(notifications, selectors.unread_counts(users))
     return notifications
 
 

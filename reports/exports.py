@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance import selectors as attendance_selectors
-from attendance.models import Method, Status
+from attendance.models import Method, Status, minutes_between
 from courses import selectors as course_selectors
 from reports import selectors, xlsx
 
@@ -51,8 +51,14 @@ def _local_minutes():
     return local
 
 
+def _utc(text):
+    """The UTC time written as text by `records_to_export`."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 def records_rows(course, *, first=None, last=None, student=None):
-    """The header, then one row per attendance record of the course, oldest first, read in chunks."""
+    """The header, then one row per attendance record of the course, oldest first, read in chunks: with the
+    check-in (submission) and check-out times, the minutes between them and whether the student left early."""
     yield [
         _("Session"),
         _("Course"),
@@ -64,6 +70,9 @@ def records_rows(course, *, first=None, last=None, student=None):
         _("Method"),
         _("Submitted at"),
         _("Late check-in"),
+        _("Checked out at"),
+        _("Minutes"),
+        _("Left early"),
     ]
     # A few hundred sessions and labels for a hundred thousand rows: each is formatted once.
     starts = {
@@ -72,12 +81,25 @@ def records_rows(course, *, first=None, last=None, student=None):
     }
     statuses = {value: str(label) for value, label in Status.choices}
     methods = {value: str(label) for value, label in Method.choices}
-    late = {True: _("yes"), False: _("no")}
+    yes_no = {True: _("yes"), False: _("no")}
     submitted = _local_minutes()
     records = attendance_selectors.records_to_export(course, first=first, last=last, student=student)
-    for session_id, number, last_name, first_name, email, status, method, submitted_at, is_late in records.iterator(
-        chunk_size=2000
-    ):
+    for (
+        session_id,
+        number,
+        last_name,
+        first_name,
+        email,
+        status,
+        method,
+        submitted_at,
+        is_late,
+        checked_out_at,
+        left_early,
+    ) in records.iterator(chunk_size=2000):
+        minutes = ""
+        if checked_out_at:
+            minutes = minutes_between(_utc(submitted_at), _utc(checked_out_at))
         yield [
             starts[session_id],
             course.code,
@@ -88,7 +110,10 @@ def records_rows(course, *, first=None, last=None, student=None):
             statuses[status],
             methods[method],
             submitted(submitted_at),
-            late[is_late],
+            yes_no[is_late],
+            submitted(checked_out_at) if checked_out_at else "",
+            minutes,
+            yes_no[left_early],
         ]
 
 

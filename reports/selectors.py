@@ -198,6 +198,18 @@ def register(course, *, enrollments=None, first=None, last=None, now=None):
     return sessions, students, rows
 
 
+def register_checkouts(sessions, students):
+    """For the register of a course that requires check-out: set on each of `students` (from `register`) its
+    `checkouts`, per session of `sessions`, (check-in, check-out or None, left early) of its record, or None
+    without one. One query."""
+    column = {session.pk: index for index, session in enumerate(sessions)}
+    rows = {student.pk: [None] * len(sessions) for student in students}
+    for session_id, student_id, *times in attendance_selectors.checkout_times(sessions, list(rows)):
+        rows[student_id][column[session_id]] = times
+    for student in students:
+        student.checkouts = rows[student.pk]
+
+
 def _monday(moment):
     day = timezone.localtime(moment).date()
     return day - timedelta(days=day.weekday())

@@ -197,6 +197,8 @@ def course_register(request, pk):
         page = Paginator(course_selectors.roster(course), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     enrollments = None if page is None else list(page)
     sessions, students, rows = selectors.register(course, enrollments=enrollments, first=first, last=last)
+    if course.checkout_required:
+        selectors.register_checkouts(sessions, students)
     context = {
         "course": course,
         "sessions": sessions,

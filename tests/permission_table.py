@@ -84,6 +84,8 @@ TABLE = {
     "courses:calendar_feed": ("get", lambda cast: {"token": "not-a-real-token"}, outcomes(404, anonymous=404)),
     "courses:calendar_feed_regenerate": ("post", no_args, outcomes(302)),
     "attendance:checkin": ("get", no_args, outcomes(403, student=200, other_student=200)),
+    # The student of the course is sent back to the check-in page with the refusal (this course has no check-out).
+    "attendance:checkout": ("post", session, outcomes(403, student=302, other_student=404)),
     "attendance:session_live": ("get", session, COURSE_MANAGERS),
     "attendance:session_open": ("post", session, COURSE_MANAGERS_POST),
     "attendance:code_new": ("post", session, COURSE_MANAGERS_POST),

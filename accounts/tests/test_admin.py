@@ -2,12 +2,13 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ParentLink, User
+from accounts.models import LoginLock, ParentLink, User
 from accounts.services import parent_link_add
-from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory
+from accounts.tests.factories import PASSWORD, AdminFactory, ParentFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,112 @@ class TestChildrenOnTheParentsPage:
         response = admin_client.get(reverse("admin:accounts_user_change", args=[parent.pk]))
         assert str(child) in response.text
         assert 'name="child_links-0-child"' not in response.text
+
+
+class TestLoginLocks:
+    """`admin_client` is the administrator's browser, `Client()` the locked person's."""
+
+    def lock(self, client, email):
+        for _ in range(5):
+            client.post(reverse("accounts:login"), {"username": email, "password": "wrong"})
+        return LoginLock.objects.get(value=email)
+
+    def test_an_administrator_unlocks_an_account_and_its_owner_logs_in_at_once(self, admin_client):
+        client = Client()
+        StudentFactory(email="sam@school.org")
+        lock = self.lock(client, "sam@school.org")
+        page = admin_client.get(reverse("admin:accounts_loginlock_changelist"))
+        assert "sam@school.org" in page.text
+        response = admin_client.post(
+            reverse("admin:accounts_loginlock_changelist"),
+            {"action": "unlock", "_selected_action": [lock.pk]},
+            follow=True,
+        )
+        assert "1 lock lifted." in response.text
+        assert not LoginLock.objects.exists()
+        login = client.post(reverse("accounts:login"), {"username": "sam@school.org", "password": PASSWORD})
+        assert login.status_code == 302
+
+    def test_deleting_a_lock_in_admin_unlocks_too(self, admin_client):
+        client = Client()
+        StudentFactory(email="sam@school.org")
+        lock = self.lock(client, "sam@school.org")
+        admin_client.post(reverse("admin:accounts_loginlock_delete", args=[lock.pk]), {"post": "yes"})
+        login = client.post(reverse("accounts:login"), {"username": "sam@school.org", "password": PASSWORD})
+        assert login.status_code == 302
+
+    def test_locks_are_not_added_or_edited_by_hand(self, admin_client):
+        assert admin_client.get(reverse("admin:accounts_loginlock_add")).status_code == 403
+
+
+def user_form(user, **changes):
+    """The POST of the user's admin page as it stands, with `changes`."""
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "student_number": user.student_number or "",
+        "is_active": "on",
+        "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
+        "date_joined_1": "00:00:00",
+        "child_links-TOTAL_FORMS": 0,
+        "child_links-INITIAL_FORMS": 0,
+    }
+    return {name: value for name, value in (data | changes).items() if value is not None}
+
+
+class TestRightsChangedInAdminEndSockets:
+    def test_a_role_change_closes_the_users_sockets(self, admin_client, closed_sockets):
+        user = ParentFactory()
+        response = admin_client.post(
+            reverse("admin:accounts_user_change", args=[user.pk]), user_form(user, role="teacher")
+        )
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert user.role == "teacher"
+        assert closed_sockets == [user.pk]
+
+    def test_deactivating_an_account_closes_its_sockets(self, admin_client, closed_sockets):
+        user = ParentFactory()
+        response = admin_client.post(
+            reverse("admin:accounts_user_change", args=[user.pk]), user_form(user, is_active=None)
+        )
+        assert response.status_code == 302
+        user.refresh_from_db()
+        assert not user.is_active
+        assert closed_sockets == [user.pk]
+
+    def test_a_new_name_leaves_the_sockets_open(self, admin_client, closed_sockets):
+        user = ParentFactory()
+        response = admin_client.post(
+            reverse("admin:accounts_user_change", args=[user.pk]), user_form(user, first_name="Renamed")
+        )
+        assert response.status_code == 302
+        assert closed_sockets == []
+
+    def test_deleting_accounts_closes_their_sockets(self, admin_client, closed_sockets):
+        first, second, third = ParentFactory(), ParentFactory(), ParentFactory()
+        admin_client.post(reverse("admin:accounts_user_delete", args=[first.pk]), {"post": "yes"})
+        admin_client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+        )
+        assert sorted(closed_sockets) == sorted([first.pk, second.pk, third.pk])
+        assert not User.objects.filter(pk__in=closed_sockets).exists()
+
+
+def test_a_password_set_by_an_administrator_closes_the_sockets_and_lifts_the_lock(admin_client, closed_sockets):
+    user = StudentFactory(email="sam@school.org")
+    for _ in range(5):
+        Client().post(reverse("accounts:login"), {"username": "sam@school.org", "password": "wrong"})
+    assert LoginLock.objects.filter(value="sam@school.org").exists()
+    new = "set-by-the-office-2026"
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert closed_sockets == [user.pk]
+    assert not LoginLock.objects.exists()
+    assert Client().post(reverse("accounts:login"), {"username": "sam@school.org", "password": new}).status_code == 302

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import ParentLink, User
-from accounts.services import parent_link_add, users_import_csv
+from accounts.services import login_begin, login_failed, parent_link_add, users_import_csv
 from accounts.tests.factories import ParentFactory, StudentFactory, TeacherFactory
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
@@ -94,3 +94,21 @@ class TestUsersImportCsv:
     def test_it_refuses_a_wrong_header(self):
         with pytest.raises(ImportRejected, match="header must be"):
             users_import_csv(text="mail,name\na@b.org,A\n")
+
+
+class TestLoginBegin:
+    def test_of_simultaneous_guesses_only_the_limit_are_compared(self, settings):
+        """Fifty requests that all started before any of them failed: the first five are compared (counted as
+        they begin), the others refused, and the five failures lock the account."""
+        allowed = 0
+        for _ in range(50):
+            try:
+                login_begin(email="sam@school.org", address="127.0.0.1")
+            except DomainError:
+                continue
+            allowed += 1
+        assert allowed == settings.LOGIN_FAILURES_PER_ACCOUNT
+        for _ in range(allowed):
+            login_failed(email="sam@school.org", address="127.0.0.1")
+        with pytest.raises(DomainError, match="locked for 15 more minutes"):
+            login_begin(email="SAM@school.org", address="10.0.0.9")

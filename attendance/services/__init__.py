@@ -3,12 +3,14 @@
 - `codes`: issuing a code, the code a rotating projector shows.
 - `checkin`: a student's check-in, its limits and the wrong-code lockout.
 - `review`: validating, rejecting, roll call.
+- `checkout`: a student's check-out, and flagging at closing who left early.
 - `closing`: opening and closing a session (the lifecycle of `courses.services`, plus attendance's part).
 - `justifications`: absence justifications and their review.
 - `records`: writing records with their history (package-internal), and `records_excuse`.
 """
 
 from attendance.services.checkin import LOCKED_MESSAGE, CodeEntryLocked, code_submit, lockout_clear
+from attendance.services.checkout import checkout_refusal, record_check_out
 from attendance.services.closing import session_close, session_open, sessions_close_due
 from attendance.services.codes import code_issue, code_shown, normalize_code, rotating_code
 from attendance.services.justifications import (
@@ -30,6 +32,7 @@ __all__ = [
     "LOCKED_MESSAGE",
     "ROLL_CALL_STATUSES",
     "CodeEntryLocked",
+    "checkout_refusal",
     "code_issue",
     "code_shown",
     "code_submit",
@@ -39,6 +42,7 @@ __all__ = [
     "justification_withdraw",
     "lockout_clear",
     "normalize_code",
+    "record_check_out",
     "record_reject",
     "record_validate",
     "records_excuse",

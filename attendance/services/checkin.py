@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from attendance import live, selectors
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
+from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Purpose, Status, StatusChange
+from attendance.services.checkout import record_check_out
 from attendance.services.codes import RECOGNISED_PERIODS, code_matches, code_was, normalize_code
+from attendance.services.integrity import checkin_evidence
 from attendance.services.records import validated_status
 from attendance_system.errors import DomainError
 from courses.selectors import open_sessions_of_student
@@ -76,8 +78,9 @@ def _unmatched_reason(*, student, typed, open_sessions, now):
     return ngettext("Wrong code. %(left)d attempt left.", "Wrong code. %(left)d attempts left.", left) % {"left": left}
 
 
-def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker: str = "", now=None):
-    """A student's check-in with a code; finds the session among the student's open ones.
+def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker: str = "", position=None, now=None):
+    """A student's check-in with a code; finds the session among the student's open ones. A check-out code
+    checks the student out instead.
 
     The path of a good code is the hot one of a lecture hall: one query finds the code with everything the
     check-in needs, then the record and its history are inserted, and the push happens after commit. A code
@@ -92,9 +95,14 @@ def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker
         raise _refusal(student=student, typed=typed, now=now)
     if code.locked:
         raise CodeEntryLocked
+    if code.purpose == Purpose.CHECK_OUT:
+        return record_check_out(session=code.session, student=student, with_code=True, now=now)
     if code.record_status:
         raise _already_checked_in(Status(code.record_status))
-    return _record_check_in(code=code, student=student, method=method, address=address, marker=marker, now=now)
+    evidence = checkin_evidence(session=code.session, address=address, position=position)
+    return _record_check_in(
+        code=code, student=student, method=method, address=address, marker=marker, now=now, **evidence
+    )
 
 
 def _refusal(*, student, typed, now):
@@ -112,7 +120,7 @@ def _already_checked_in(status):
     return DomainError(_("You have already checked in (%(status)s).") % {"status": status.label})
 
 
-def _record_check_in(*, code, student, method, address, marker, now):
+def _record_check_in(*, code, student, method, address, marker, now, **evidence):
     session = code.session
     is_late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
     status = validated_status(is_late) if session.course.auto_validate else Status.PENDING
@@ -127,6 +135,7 @@ def _record_check_in(*, code, student, method, address, marker, now):
                 ip_address=address,
                 browser_marker=marker,
                 submitted_at=now,
+                **evidence,
             )
             StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
             record.shared_browser = code.shared_browser

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from attendance import live, selectors
 from attendance.models import AttendanceCode, AttendanceRecord, Method, Status
+from attendance.services.checkout import records_flag_early_leave
 from attendance.services.codes import code_issue
-from attendance.services.records import push_changes, records_change, records_create, validated_status
+from attendance.services.records import push_changes, record_validated_status, records_change, records_create
 from attendance_system.errors import DomainError
 from courses import services as course_services
 from courses.models import SessionState
@@ -30,7 +31,9 @@ def session_open(*, session, by, now=None) -> AttendanceCode:
 
 @transaction.atomic
 def session_close(*, session, by=None, now=None) -> int:
-    """Close check-in: students with no record are absent; pending ones are validated if the course says so.
+    """Close check-in: students with no record are absent; in a course that requires check-out, those who left
+    early are flagged (the session ended now, or at its end if that came first); pending ones are validated if
+    the course says so.
 
     Running it again on a closed (or cancelled) session changes nothing.
     """
@@ -49,11 +52,16 @@ def session_close(*, session, by=None, now=None) -> int:
         reason=_("Session closed"),
     )
     changed = []
+    if session.course.checkout_required:
+        changed = records_flag_early_leave(session=session, end=min(now, session.ends_at), by=by)
     if session.course.validate_pending_on_close:
         pending = AttendanceRecord.objects.select_for_update().filter(session=session, status=Status.PENDING)
-        changed = records_change(
-            changes=[(r, validated_status(r.is_late)) for r in pending], by=by, reason=_("Session closed")
+        changed += records_change(
+            changes=[(r, record_validated_status(r, session.course)) for r in pending],
+            by=by,
+            reason=_("Session closed"),
         )
+    changed = list({record.pk: record for record in changed}.values())
     live.push_code(session, None)
     live.push_student_cards(selectors.student_ids(session))
     push_changes(session=session, created=absent, changed=changed)

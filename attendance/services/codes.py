@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance import live
-from attendance.models import CODE_ALPHABET, CODE_LENGTH, AttendanceCode
+from attendance import live, selectors
+from attendance.models import CODE_ALPHABET, CODE_LENGTH, AttendanceCode, Purpose
 from attendance_system.errors import DomainError
 from courses.models import SessionState
 from courses.services import session_lock
@@ -66,12 +66,17 @@ def normalize_code(typed: str) -> str:
 
 
 @transaction.atomic
-def code_issue(*, session, by, now=None) -> AttendanceCode:
-    """A new code for an open session; the old one ends."""
+def code_issue(*, session, by, purpose=Purpose.CHECK_IN, now=None) -> AttendanceCode:
+    """A new code for an open session, for checking in or (in a course that requires it) out; the old one ends.
+
+    A session has one live code: showing the check-out code ends check-in with a code, and back."""
     now = now or timezone.now()
     session = session_lock(session)
     if session.state != SessionState.OPEN:
         raise DomainError(_("Open the session first."))
+    if purpose == Purpose.CHECK_OUT and not session.course.checkout_required:
+        raise DomainError(_("This course does not use check-out: turn it on in the course's settings."))
+    previous = AttendanceCode.objects.filter(session=session, ended_at__isnull=True).first()
     AttendanceCode.objects.filter(session=session, ended_at__isnull=True).update(ended_at=now)
     course = session.course
     rotate = course.rotate_seconds
@@ -80,7 +85,11 @@ def code_issue(*, session, by, now=None) -> AttendanceCode:
         issued_by=by,
         issued_at=now,
         rotate_seconds=rotate,
+        purpose=purpose,
         expires_at=session.ends_at if rotate else now + timedelta(minutes=course.code_minutes),
     )
     live.push_code(session, code)
+    if Purpose.CHECK_OUT in {purpose, previous and previous.purpose}:
+        # Students' cards show the code box for a check-out code, and stop when it ends.
+        live.push_student_cards(selectors.student_ids(session))
     return code

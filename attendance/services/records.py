@@ -21,6 +21,19 @@ def validated_status(is_late: bool) -> Status:
     return Status.LATE if is_late else Status.PRESENT
 
 
+# From the best to the worst of the statuses a validated record may have.
+SEVERITY = [Status.PRESENT, Status.LATE, Status.ABSENT]
+
+
+def record_validated_status(record: AttendanceRecord, course) -> Status:
+    """The status of a record once validated: late if the check-in was late and, if the student left early, what
+    the course counts that as, the worse of the two."""
+    status = validated_status(record.is_late)
+    if record.left_early:
+        status = max(status, Status(course.early_leave_counts_as), key=SEVERITY.index)
+    return status
+
+
 def lock_record(record: AttendanceRecord) -> AttendanceRecord:
     """The record as it is now, locked until the transaction ends."""
     return (
@@ -47,12 +60,15 @@ def records_create(*, records, by, reason: str, justification=None) -> list[Atte
     return created
 
 
-def records_change(*, changes, by, reason: str, note: str = "", justification=None) -> list[AttendanceRecord]:
-    """Set each (record, status) pair, keep the history, and return the records that changed.
+def records_change(
+    *, changes, by, reason: str, note: str = "", justification=None, unchanged_too: bool = False
+) -> list[AttendanceRecord]:
+    """Set each (record, status) pair, keep the history, and return the records that changed (all of them, with a
+    line of history each, when `unchanged_too`: a flag that leaves the status as it was).
 
     A rejection's reason (`note`) stays with the record only while the record stays rejected.
     """
-    changed = [(record, status) for record, status in changes if record.status != status]
+    changed = [(record, status) for record, status in changes if unchanged_too or record.status != status]
     StatusChange.objects.bulk_create(
         StatusChange(
             record=record,
@@ -79,9 +95,7 @@ def push_changes(*, session, created=(), changed=()) -> None:
         return
     rows = {r.pk: r for r in selectors.records_for_live(session).filter(pk__in=[r.pk for r in [*created, *changed]])}
     live.push_session_rows(session, created=[rows[r.pk] for r in created], changed=[rows[r.pk] for r in changed])
-    for record in [*created, *changed]:
-        record.session = session
-        live.push_student_status(record)
+    live.push_student_statuses(session, [*created, *changed])
 
 
 @transaction.atomic

@@ -5,7 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceRecord, Method, Status
-from attendance.services.records import lock_record, push_changes, records_change, records_create, validated_status
+from attendance.services.records import (
+    lock_record,
+    push_changes,
+    record_validated_status,
+    records_change,
+    records_create,
+)
 from attendance_system.errors import DomainError
 from courses.models import SessionState
 from courses.selectors import students_of
@@ -31,7 +37,9 @@ def record_validate(*, record, by) -> AttendanceRecord:
     record = lock_record(record)
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be validated."))
-    changed = records_change(changes=[(record, validated_status(record.is_late))], by=by, reason=_("Validated"))
+    changed = records_change(
+        changes=[(record, record_validated_status(record, record.session.course))], by=by, reason=_("Validated")
+    )
     push_changes(session=record.session, changed=changed)
     _notify_validated(record.session, changed)
     return record
@@ -41,7 +49,9 @@ def record_validate(*, record, by) -> AttendanceRecord:
 def records_validate_pending(*, session, by) -> list[AttendanceRecord]:
     pending = AttendanceRecord.objects.select_for_update(of=("self",)).filter(session=session, status=Status.PENDING)
     changed = records_change(
-        changes=[(record, validated_status(record.is_late)) for record in pending.select_related("student")],
+        changes=[
+            (record, record_validated_status(record, session.course)) for record in pending.select_related("student")
+        ],
         by=by,
         reason=_("Validated"),
     )

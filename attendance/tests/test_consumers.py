@@ -219,3 +219,52 @@ async def test_closing_a_users_sockets_ends_their_pages_and_session_rooms_only(l
     assert (await page.receive_output(timeout=3))["type"] == "websocket.close"
     assert await other.receive_nothing(timeout=0.3)
     await other.disconnect()
+
+
+@pytest.fixture
+def ending(cast):
+    """A session of a course that requires check-out, in its last 5 minutes; the student has checked in."""
+    cast.course.checkout_required = True
+    cast.course.save()
+    now = timezone.now()
+    session = ClassSessionFactory(
+        course=cast.course, starts_at=now - timedelta(minutes=50), ends_at=now + timedelta(minutes=5)
+    )
+    code = services.session_open(session=session, by=cast.teacher)
+    return session, services.code_submit(student=cast.student, typed=code.code)
+
+
+async def test_a_check_out_updates_the_teachers_row_and_the_students_status(layer, cast, ending):
+    session, record = ending
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    student = connect("/ws/me/?regions=checkin", cast.student)
+    assert (await teacher.connect())[0] and (await student.connect())[0]
+    await sync_to_async(services.record_check_out)(session=session, student=cast.student)
+    row = await teacher.receive_from(timeout=3)
+    assert row.startswith(f'<tr id="record-{record.pk}" data-status="pending" hx-swap-oob="true">')
+    assert 'class="checkout-cell"' in row and "min)" in row
+    assert 'id="counters"' in await teacher.receive_from(timeout=3)
+    status = await student.receive_from(timeout=3)
+    assert f'id="checkin-status-{session.pk}"' in status and "Checked out at" in status
+    await teacher.disconnect()
+    await student.disconnect()
+
+
+async def test_closing_pushes_the_early_leave_flag_to_the_teachers_row(layer, cast, ending):
+    session, record = ending
+    teacher = connect(f"/ws/sessions/{session.pk}/", cast.teacher)
+    assert (await teacher.connect())[0]
+    await sync_to_async(services.session_close)(session=session, by=cast.teacher)
+    frames = [await teacher.receive_from(timeout=3) for _ in range(3)]
+    row = next(frame for frame in frames if f'id="record-{record.pk}"' in frame)
+    assert "left early" in row
+    await teacher.disconnect()
+
+
+async def test_showing_the_check_out_code_reloads_the_students_cards(layer, cast, ending):
+    session, _record = ending
+    student = connect("/ws/me/?regions=checkin", cast.student)
+    assert (await student.connect())[0]
+    await sync_to_async(services.code_issue)(session=session, by=cast.teacher, purpose="check_out")
+    assert 'id="checkin-card-loader" hx-swap-oob="true"' in await student.receive_from(timeout=3)
+    await student.disconnect()

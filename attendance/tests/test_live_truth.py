@@ -1,18 +1,22 @@
 """What each open page shows after each kind of change: the page as loaded, the fragments pushed to it."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import StudentFactory
 from attendance import services
 from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
+from attendance.tests.factories import AttendanceRecordFactory
 from attendance_system.routing import websocket_urlpatterns
 from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
 from tests.layers import use_layer
@@ -115,3 +119,36 @@ async def test_rows_made_by_roll_call_and_by_closing_are_added_to_every_open_tab
     added = next(frame for frame in frames if frame.startswith("<tbody"))
     assert 'hx-swap-oob="afterbegin:#checkins"' in added and late_joiner.get_full_name() in added
     await teacher.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_validate_all_tells_each_student_their_status_rendering_each_kind_once(layer, cast, live):
+    session, _code = live
+    punctual, late = await sync_to_async(StudentFactory.create_batch)(2)
+    late_ones = {cast.student: False, punctual: False, late: True}
+    for student, is_late in late_ones.items():
+        if student != cast.student:
+            await sync_to_async(EnrollmentFactory)(course=cast.course, student=student)
+        await sync_to_async(AttendanceRecordFactory)(
+            session=session, student=student, status=Status.PENDING, is_late=is_late
+        )
+    sockets = {student: connect("/ws/me/?regions=checkin", student) for student in late_ones}
+    for socket in sockets.values():
+        assert (await socket.connect())[0]
+    with (
+        patch("attendance.live.render_to_string", wraps=render_to_string) as statuses,
+        patch("notifications.services.render_to_string", wraps=render_to_string) as notices,
+    ):
+        await sync_to_async(services.records_validate_pending)(session=session, by=cast.teacher)
+        frames = {
+            student: [await socket.receive_from(timeout=3) for _ in range(2)] for student, socket in sockets.items()
+        }
+    for student, is_late in late_ones.items():
+        status = next(frame for frame in frames[student] if f'id="checkin-status-{session.pk}"' in frame)
+        assert (">Late<" if is_late else ">Present<") in status
+        assert any('id="unread-count"' in frame for frame in frames[student])
+    # Present and late for three students; unread counts of 1 and of 2 (the cast's student had a notice already).
+    assert sum(call.args[0].endswith("#status") for call in statuses.call_args_list) == 2
+    assert sum(call.args[0] == "notifications/pushed.html" for call in notices.call_args_list) == 2
+    for socket in sockets.values():
+        await socket.disconnect()

@@ -2,17 +2,26 @@
 
 import io
 import os
+import struct
+import subprocess
+import sys
+import zlib
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageFile
 from pypdf import PdfWriter
+from pypdf.actions import JavaScript
 
 from attendance import services
 from attendance.forms import JustificationForm
 from attendance.models import Document, Justification
 from attendance.tests.factories import png_bytes
+from attendance.uploads import PNG_SIGNATURE
 from attendance_system.errors import DomainError
 from courses.models import ClassSession
 from courses.tests.factories import ClassSessionFactory
@@ -28,18 +37,35 @@ def pdf_bytes():
     return buffer.getvalue()
 
 
-def jpeg_bytes():
+def pdf_bytes_with(add):
+    """A one-page PDF made by pypdf, with what `add` puts in it through the writer."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    add(writer)
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    writer.write(buffer)
     return buffer.getvalue()
 
 
-def bomb_png():
-    """A PNG that declares more pixels than allowed (64 million, against 40 by default); small on disk, huge
-    once decoded. Below Pillow's own cap (89 million), so that the check here is the one that refuses it."""
+def jpeg_bytes(size=(8, 8)):
     buffer = io.BytesIO()
-    Image.new("1", (8_000, 8_000)).save(buffer, "PNG")
+    Image.new("RGB", size, "red").save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def bomb_png(width=6_300, height=6_300):
+    """The review's bomb: a PNG of 120 KB that declares 39.7 million RGB pixels, 160 MB once decoded by Pillow.
+    Written by hand, so that making it costs no more memory than the file; below Pillow's own cap (89 million),
+    so that the check here is the one that refuses it."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + 3 * width)  # filter byte, then black RGB pixels
+    squeeze = zlib.compressobj(9)
+    pixels = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits a channel, RGB
+    return PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def submit(cast, name, data):
@@ -158,3 +184,121 @@ def test_the_form_tells_the_size_limit_of_the_setting(settings):
     assert str(form.fields["document"].help_text) == (
         "A PDF, JPEG or PNG of at most 2.0\xa0MB, such as a medical certificate."
     )
+    # What app.js needs to refuse a larger file before it is sent, in the words the server would use.
+    assert form.fields["document"].widget.attrs == {
+        "data-max-bytes": 2 * 1024 * 1024,
+        "data-too-large-text": "The file is larger than 2.0\xa0MB. "
+        "Accepted: a PDF, JPEG or PNG document of at most 2.0\xa0MB.",
+    }
+
+
+def test_the_default_pixel_cap_takes_a_phone_photo_and_refuses_the_reviews_bomb(cast):
+    [justification] = submit(cast, "IMG_0001.jpg", jpeg_bytes((4_032, 3_024)))  # a 12-megapixel phone camera
+    assert justification.document.content_type == "image/jpeg"
+    bomb = bomb_png()
+    assert len(bomb) < 128 * 1024
+    with pytest.raises(DomainError, match="too large in pixels"):
+        submit(cast, "bomb.png", bomb)
+
+
+def test_a_phone_photo_with_a_second_picture_is_a_jpeg(cast):
+    buffer = io.BytesIO()
+    first, depth = Image.new("RGB", (64, 48), "white"), Image.new("RGB", (64, 48), "black")
+    first.save(buffer, "MPO", save_all=True, append_images=[depth])
+    [justification] = submit(cast, "portrait.jpg", buffer.getvalue())
+    assert justification.document.content_type == "image/jpeg"
+
+
+def test_a_jpeg_is_decoded_at_an_eighth_of_its_size(cast, monkeypatch):
+    decoded = []
+    load = ImageFile.ImageFile.load
+
+    def spy(image):
+        decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    submit(cast, "IMG_0001.jpg", jpeg_bytes((4_032, 3_024)))
+    assert decoded == [(504, 378)]
+
+
+PEAK_MEMORY_OF_A_CHECK = """
+import sys
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from attendance.uploads import check_document
+from attendance_system.errors import DomainError
+
+def kilobytes(field):
+    status = open("/proc/self/status").read()
+    return int(status.split(field + ":")[1].split()[0])
+
+upload = SimpleUploadedFile("bomb.png", open(sys.argv[1], "rb").read())
+open("/proc/self/clear_refs", "w").write("5")  # Linux: the peak starts again from here
+before = kilobytes("VmRSS")
+try:
+    check_document(upload)
+except DomainError as error:
+    print(error.message)
+else:
+    print("accepted")
+print(kilobytes("VmHWM") - before)
+"""
+
+
+def peak_memory_of_a_check(path, pixels):
+    """What checking the file costs at its peak, in MB, in a process of its own: tracemalloc does not see the
+    memory Pillow takes for pixels, and the peak of the tests' process may be higher already."""
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY_OF_A_CHECK, path],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "attendance_system.settings", "UPLOAD_MAX_IMAGE_PIXELS": pixels},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    outcome, kilobytes = result.stdout.splitlines()
+    return outcome, int(kilobytes) / 1024
+
+
+def test_the_reviews_bomb_is_refused_without_decoding_it(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(bomb_png())
+    outcome, megabytes = peak_memory_of_a_check(path, "16000000")
+    assert outcome.startswith("This image is too large in pixels.")
+    assert megabytes < 10
+    # The same file under a cap that lets it through is decoded, and that is what the measure would show.
+    outcome, megabytes = peak_memory_of_a_check(path, "40000000")
+    assert outcome == "accepted"
+    assert megabytes > 100
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("bomb.png", bomb_png(), "This image is too large in pixels."),
+        (
+            "note.pdf",
+            pdf_bytes_with(lambda writer: writer.add_open_action(JavaScript("app.alert(1)"))),
+            "This PDF contains scripts (JavaScript).",
+        ),
+        (
+            "note.pdf",
+            pdf_bytes_with(lambda writer: writer.add_attachment("setup.exe", b"MZ")),
+            "This PDF has files attached to it.",
+        ),
+    ],
+    ids=["decompression-bomb", "javascript", "attached-file"],
+)
+def test_the_form_shows_why_a_document_is_refused_and_keeps_nothing(client, cast, settings, name, data, message):
+    session = ClassSessionFactory(course=cast.course, starts_at=timezone.now() - timedelta(days=1))
+    client.force_login(cast.student)
+    form = {"sessions": [session.pk], "reason": "illness", "explanation": "Flu"}
+    response = client.post(
+        reverse("attendance:justification_new"), {**form, "document": SimpleUploadedFile(name, data)}
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert list(Justification.objects.all()) == [cast.justification]
+    assert stored_files(settings) == [os.path.basename(Document.objects.get().file.name)]

@@ -1,16 +1,21 @@
-"""A student's check-in page: the code box, and the check-in from the projector's QR."""
+"""A student's check-in page: the code box, the check-in from the projector's QR, and the Check out button."""
 
 import secrets
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from attendance import selectors, services
 from attendance.forms import CheckinForm
 from attendance.models import Method
+from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
+from courses.selectors import open_sessions_of_student, sessions_of_student
 
 DEVICE_COOKIE = "attendance_device"
 
@@ -33,8 +38,9 @@ def checkin(request):
                 student=request.user,
                 typed=form.cleaned_data["code"],
                 method=Method.QR if form.cleaned_data["via"] == "qr" else Method.CODE,
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request),
                 marker=marker,
+                position=form.cleaned_data["position"],
             )
         except services.CodeEntryLocked:
             locked = True
@@ -42,6 +48,9 @@ def checkin(request):
             form.add_error("code", error.message)
     context = {"form": form, "record": record, "locked": locked, "locked_message": services.LOCKED_MESSAGE}
     if request.htmx and request.method == "POST":
+        context["locate"] = (
+            record is None and not locked and selectors.any_place(open_sessions_of_student(request.user))
+        )
         response = render(request, "attendance/checkin.html#checkin-box", context)
     else:
         context |= selectors.checkin_card(request.user)
@@ -58,3 +67,25 @@ def checkin(request):
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
+
+
+@login_required
+@require_POST
+def checkout(request, pk):
+    """The Check out button of a session of the student's; with htmx, the answer is their status in it."""
+    if not request.user.is_student:
+        raise PermissionDenied
+    session = get_object_or_404(sessions_of_student(request.user).select_related("course"), pk=pk)
+    error, record = None, None
+    try:
+        record = services.record_check_out(session=session, student=request.user)
+    except DomainError as refusal:
+        error = refusal.message
+        record = selectors.record_of(session, request.user)
+    if request.htmx:
+        return render(request, "attendance/checkin.html#status", {"session": session, "record": record, "error": error})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Check-out received."))
+    return redirect("attendance:checkin")

@@ -14,6 +14,7 @@ from django_htmx.http import trigger_client_event
 
 from attendance import live, selectors, services
 from attendance.forms import RejectForm, RollCallForm
+from attendance.models import Purpose
 from attendance_system.errors import DomainError
 from courses import selectors as course_selectors
 
@@ -74,8 +75,12 @@ def session_open(request, pk):
 @login_required
 @require_POST
 def code_new(request, pk):
+    """A new code: for checking in, or (purpose=check_out) the check-out code shown at the end."""
     session = _get_managed_session(request, pk)
-    return _act(request, session, services.code_issue, session=session, by=request.user)
+    purpose = request.POST.get("purpose", Purpose.CHECK_IN)
+    if purpose not in Purpose.values:
+        return _after_action(request, session, _("Choose a check-in or a check-out code."))
+    return _act(request, session, services.code_issue, session=session, by=request.user, purpose=purpose)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
 from attendance.tests.factories import AttendanceRecordFactory
 from courses.models import ClassSession, Course, Enrollment
-from courses.tests.factories import ClassSessionFactory, CourseFactory
+from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def course_form(course, **changes):
         "teachers": [t.pk for t in course.teachers.all()],
         "code_minutes": 10,
         "risk_threshold": 75,
+        "checkout_minutes": 10,
+        "early_leave_counts_as": "late",
         "late_after_minutes": 10,
         "enrollments-TOTAL_FORMS": 0,
         "enrollments-INITIAL_FORMS": 0,
@@ -108,3 +110,58 @@ def test_records_and_notifications_are_read_only_in_admin(admin_client):
     response = admin_client.post(reverse("admin:attendance_attendancerecord_change", args=[record.pk]), {})
     assert response.status_code == 403
     assert admin_client.get(reverse("admin:notifications_notification_add")).status_code == 403
+
+
+class TestRemovalInAdminEndsSockets:
+    def test_a_teacher_taken_off_the_course_in_admin_loses_their_sockets(self, admin_client, closed_sockets):
+        kept, removed = TeacherFactory(), TeacherFactory()
+        course = CourseFactory(teachers=[kept, removed])
+        response = admin_client.post(
+            reverse("admin:courses_course_change", args=[course.pk]), course_form(course, teachers=[kept.pk])
+        )
+        assert response.status_code == 302
+        assert list(course.teachers.all()) == [kept]
+        assert closed_sockets == [removed.pk]
+
+    def test_a_teacher_added_in_admin_teaches_the_course(self, admin_client, closed_sockets):
+        course = CourseFactory(teachers=[TeacherFactory()])
+        added = TeacherFactory()
+        teachers = [*course.teachers.all(), added]
+        admin_client.post(
+            reverse("admin:courses_course_change", args=[course.pk]),
+            course_form(course, teachers=[t.pk for t in teachers]),
+        )
+        assert set(course.teachers.all()) == set(teachers)
+        assert closed_sockets == []
+
+    def test_an_enrolment_deleted_inline_closes_the_students_sockets(self, admin_client, closed_sockets):
+        enrollment = EnrollmentFactory(course=CourseFactory(teachers=[TeacherFactory()]))
+        inline = {
+            "enrollments-TOTAL_FORMS": 1,
+            "enrollments-INITIAL_FORMS": 1,
+            "enrollments-0-id": enrollment.pk,
+            "enrollments-0-course": enrollment.course.pk,
+            "enrollments-0-student": enrollment.student.pk,
+            "enrollments-0-active": "on",
+            "enrollments-0-enrolled_on": enrollment.enrolled_on,
+            "enrollments-0-DELETE": "on",
+        }
+        course = enrollment.course
+        response = admin_client.post(
+            reverse("admin:courses_course_change", args=[course.pk]), course_form(course, **inline)
+        )
+        assert response.status_code == 302
+        assert not Enrollment.objects.filter(pk=enrollment.pk).exists()
+        assert closed_sockets == [enrollment.student.pk]
+
+    def test_an_enrolment_made_inactive_or_deleted_on_its_own_page_closes_the_students_sockets(
+        self, admin_client, closed_sockets
+    ):
+        first, second = EnrollmentFactory(), EnrollmentFactory()
+        response = admin_client.post(
+            reverse("admin:courses_enrollment_change", args=[first.pk]),
+            {"course": first.course.pk, "student": first.student.pk, "enrolled_on": first.enrolled_on},
+        )
+        assert response.status_code == 302
+        admin_client.post(reverse("admin:courses_enrollment_delete", args=[second.pk]), {"post": "yes"})
+        assert closed_sockets == [first.student.pk, second.student.pk]

@@ -154,3 +154,39 @@ class TestEnrollmentsImport:
             (5, "twice."),
         ]
         assert set(Enrollment.objects.filter(course=course).values_list("student__email", flat=True)) == {"in@s.org"}
+
+
+class TestRemovalEndsSockets:
+    """Whoever is taken off a course loses their live sockets; their pages reconnect under what they may see."""
+
+    def test_removing_a_student_closes_their_sockets(self, closed_sockets):
+        enrollment = EnrollmentFactory()
+        services.enrollment_remove(course=enrollment.course, student=enrollment.student)
+        assert closed_sockets == [enrollment.student.pk]
+
+    def test_an_enrolment_deactivated_or_deleted_in_admin_closes_the_students_sockets(self, closed_sockets):
+        first, second = EnrollmentFactory(), EnrollmentFactory()
+        first.active = False
+        services.enrollment_save(enrollment=first)
+        services.enrollment_delete(enrollment=second)
+        assert closed_sockets == [first.student.pk, second.student.pk]
+
+    def test_an_enrolment_moved_to_another_student_closes_the_first_ones_sockets(self, closed_sockets):
+        enrollment = EnrollmentFactory()
+        first = enrollment.student
+        enrollment.student = StudentFactory()
+        services.enrollment_save(enrollment=enrollment)
+        assert closed_sockets == [first.pk]
+
+    def test_enrolling_or_saving_an_unchanged_enrolment_closes_nothing(self, closed_sockets):
+        enrollment = EnrollmentFactory()
+        services.enrollment_save(enrollment=enrollment)
+        services.enrollment_add(course=CourseFactory(), identifier=enrollment.student.email)
+        assert closed_sockets == []
+
+    def test_a_teacher_taken_off_a_course_loses_their_sockets_and_the_others_keep_theirs(self, closed_sockets):
+        kept, removed, added = TeacherFactory(), TeacherFactory(), TeacherFactory()
+        course = CourseFactory(teachers=[kept, removed])
+        services.course_set_teachers(course=course, teachers=[kept, added])
+        assert set(course.teachers.all()) == {kept, added}
+        assert closed_sockets == [removed.pk]

@@ -8,6 +8,9 @@ from courses.tests.factories import ClassSessionFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 
+# The course form's check-out settings, as the page posts them by default.
+CHECKOUT = {"checkout_minutes": 10, "early_leave_counts_as": "late"}
+
 
 @pytest.fixture
 def teacher_client(client, cast):
@@ -19,7 +22,7 @@ class TestCourseCreate:
     def test_a_teacher_creates_a_course_and_lands_on_it(self, teacher_client, cast):
         response = teacher_client.post(
             reverse("courses:course_create"),
-            {"code": "bio1", "title": "Biology", "code_minutes": 10, "risk_threshold": 75},
+            {"code": "bio1", "title": "Biology", "code_minutes": 10, "risk_threshold": 75, **CHECKOUT},
         )
         course = Course.objects.get(code="BIO1")
         assert response.url == reverse("courses:course_detail", args=[course.pk])
@@ -28,7 +31,7 @@ class TestCourseCreate:
     def test_a_duplicate_code_shows_a_field_error(self, teacher_client, cast):
         response = teacher_client.post(
             reverse("courses:course_create"),
-            {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10, "risk_threshold": 75},
+            {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10, "risk_threshold": 75, **CHECKOUT},
         )
         assert response.status_code == 200
         assert "Course with this Code already exists." in response.text
@@ -50,7 +53,7 @@ class TestCourseManagement:
 
     def test_the_course_settings_are_saved_and_checked(self, teacher_client, cast):
         url = reverse("courses:course_edit", args=[cast.course.pk])
-        data = {"code": "ok1", "title": "T", "code_minutes": 61, "rotate_seconds": 5, "risk_threshold": 75}
+        data = {"code": "ok1", "title": "T", "code_minutes": 61, "rotate_seconds": 5, "risk_threshold": 75, **CHECKOUT}
         response = teacher_client.post(url, data)
         assert "less than or equal to 60" in response.text
         assert "greater than or equal to 10" in response.text
@@ -142,6 +145,10 @@ class TestRoster:
         assert "Line 3: No student has the email or student number “ghost@nowhere”." in response.text
         assert good not in cast.course.students.all()
 
+    def test_the_file_input_tells_the_page_the_import_limit(self, teacher_client, cast):
+        response = teacher_client.get(reverse("courses:roster_import", args=[cast.course.pk]))
+        assert 'data-max-bytes="2097152" data-too-large-text="The file is larger than 2 MB."' in response.text
+
     def test_a_pasted_list_enrolls_everyone(self, teacher_client, cast):
         new = StudentFactory.create_batch(3)
         text = "\n".join(s.email for s in new)
@@ -171,7 +178,7 @@ class TestStudentView:
 def test_a_course_title_with_a_line_break_is_refused(teacher_client, cast):
     response = teacher_client.post(
         reverse("courses:course_edit", args=[cast.course.pk]),
-        {"code": cast.course.code, "title": "Maths\nBcc: x", "code_minutes": 10, "risk_threshold": 75},
+        {"code": cast.course.code, "title": "Maths\nBcc: x", "code_minutes": 10, "risk_threshold": 75, **CHECKOUT},
     )
     assert response.status_code == 200
     assert "control characters are not allowed" in response.text

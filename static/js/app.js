@@ -70,4 +70,40 @@
       badge.className = "badge text-bg-warning";
     }
   });
+
+  // A file over its field's limit is refused before it is sent, with the field's error in the server's words:
+  // otherwise the whole form would travel, and a proxy may refuse it unread with no word of why. The server
+  // checks again whatever the page did.
+  function fileFits(input) {
+    var limit = Number(input.dataset.maxBytes);
+    var tooLarge = Array.prototype.some.call(input.files || [], function (file) { return file.size > limit; });
+    var id = input.id + "-too-large";
+    var feedback = document.getElementById(id);
+    input.classList.toggle("is-invalid", tooLarge);
+    input.setAttribute("aria-invalid", tooLarge ? "true" : "false");
+    if (tooLarge && !feedback) {
+      feedback = document.createElement("div");
+      feedback.id = id;
+      feedback.className = "invalid-feedback";
+      feedback.textContent = input.dataset.tooLargeText;
+      input.insertAdjacentElement("afterend", feedback);
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + id).trim());
+    } else if (!tooLarge && feedback) {
+      feedback.remove();
+      input.setAttribute("aria-describedby", input.getAttribute("aria-describedby").replace(id, "").trim());
+    }
+    return !tooLarge;
+  }
+  var FILE_WITH_LIMIT = "input[type=file][data-max-bytes]";
+  document.addEventListener("change", function (event) {
+    if (event.target.matches(FILE_WITH_LIMIT)) fileFits(event.target);
+  });
+  document.addEventListener("submit", function (event) {
+    var inputs = Array.prototype.slice.call(event.target.querySelectorAll(FILE_WITH_LIMIT));
+    var refused = inputs.filter(function (input) { return !fileFits(input); });
+    if (refused.length) {
+      event.preventDefault();
+      refused[0].focus();
+    }
+  });
 })();
