@@ -1,6 +1,6 @@
 from django.db import models
 
-from accounts.models import Role, User
+from accounts.models import ParentLink, Role, User
 
 
 def children_of(parent):
@@ -35,3 +35,12 @@ def role_counts():
     for row in User.objects.filter(is_active=True).values("role").annotate(n=models.Count("pk")):
         counts[row["role"]] = row["n"]
     return counts
+
+
+def parents_by_child(students):
+    """{child id: [parent, ...]} for `students`, in one query."""
+    found = {}
+    links = ParentLink.objects.filter(child__in=students).select_related("parent").order_by("parent_id")
+    for link in links:
+        found.setdefault(link.child_id, []).append(link.parent)
+    return found

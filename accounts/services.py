@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import LockKind, LoginLock, ParentLink, Role, User
+from attendance_system import counters
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from notifications import live
@@ -173,11 +174,8 @@ def _counter_key(kind, value):
 def _count(key):
     """One more in `key`, which counts for a lock's duration from its first count; atomic, so simultaneous
     requests each get a number of their own."""
-    try:
-        return cache.incr(key)
-    except ValueError:
-        seconds = settings.LOGIN_LOCK_MINUTES * 60
-        return 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
+    [count] = counters.count({key: (settings.LOGIN_LOCK_MINUTES * 60, 0)})
+    return count
 
 
 def _locked_message(kind, until, now):

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.db.models import BooleanField, Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import BooleanField, Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
@@ -63,9 +63,9 @@ def statuses_of_student(student, sessions):
 
 
 # What a check-in needs to know of a live code's session, for live_codes_of_student. Values go as parameters.
-LOCKED_SQL = (
-    "EXISTS (SELECT 1 FROM attendance_codelockout l WHERE l.session_id = attendance_attendancecode.session_id"
-    " AND l.student_id = %s AND l.failures >= %s)"
+FAILURES_SQL = (
+    "COALESCE((SELECT l.failures FROM attendance_codelockout l"
+    " WHERE l.session_id = attendance_attendancecode.session_id AND l.student_id = %s), 0)"
 )
 RECORD_STATUS_SQL = (
     "(SELECT r.status FROM attendance_attendancerecord r WHERE r.session_id = attendance_attendancecode.session_id"
@@ -79,8 +79,9 @@ SHARED_BROWSER_SQL = (
 
 def live_codes_of_student(student, *, now, marker=""):
     """The live codes of the student's open sessions, sessions and courses loaded, each annotated with what the
-    check-in needs to know: `locked` (code entry locked for the student), `record_status` (their record's, or
-    None) and `shared_browser` (another student checked in from this browser). One query.
+    check-in needs to know: `failures` (the student's wrong codes there, locked at MAX_WRONG_CODES),
+    `record_status` (their record's, or None) and `shared_browser` (another student checked in from this
+    browser). One query.
 
     The three are written in SQL: built as Exists and Subquery expressions, they cost the ORM 1.8 ms of CPU to
     compile at every check-in, a tenth of a lecture hall's check-in (bench/checkin_burst.py, py-spy). The SQL
@@ -95,7 +96,7 @@ def live_codes_of_student(student, *, now, marker=""):
         )
         .select_related("session__course")
         .annotate(
-            locked=RawSQL(LOCKED_SQL, (pk, MAX_WRONG_CODES), output_field=BooleanField()),  # noqa: S611
+            failures=RawSQL(FAILURES_SQL, (pk,), output_field=IntegerField()),  # noqa: S611
             record_status=RawSQL(RECORD_STATUS_SQL, (pk,), output_field=CharField()),  # noqa: S611
             shared_browser=RawSQL(SHARED_BROWSER_SQL, (marker, pk), output_field=BooleanField()),  # noqa: S611
         )

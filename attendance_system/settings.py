@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "attendance",
+    "grades",
     "notifications",
     "behaviour",
     "reports",
@@ -121,19 +122,24 @@ REDIS_LAYERS = {
 REDIS_CHANNEL_LAYER = env.str("REDIS_CHANNEL_LAYER", default="pubsub")
 if REDIS_CHANNEL_LAYER not in REDIS_LAYERS:
     raise SystemExit(f"REDIS_CHANNEL_LAYER must be one of {', '.join(REDIS_LAYERS)}.")
+# Seconds a Redis command may take: a Redis that hangs must not hold a request or a push for longer. (Not
+# for reads of the classic layer, which waits 5 s for messages on purpose.)
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 if REDIS_URL:
+    layer_timeouts = REDIS_TIMEOUTS if REDIS_CHANNEL_LAYER == "pubsub" else {"socket_connect_timeout": 2}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": REDIS_LAYERS[REDIS_CHANNEL_LAYER],
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **layer_timeouts}]},
         }
     }
-    # Shared by every process, so the per-address check-in limit holds across them.
+    # Shared by every process, so the per-address check-in limit holds across them. With Redis down it acts
+    # as an empty cache (attendance_system/redis_pool.py): check-ins go on, without the rate limits.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "attendance_system.redis_pool.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"pool_class": "attendance_system.redis_pool.ProcessConnectionPool"},
+            "OPTIONS": {"pool_class": "attendance_system.redis_pool.ProcessConnectionPool", **REDIS_TIMEOUTS},
         }
     }
 else:
@@ -143,7 +149,9 @@ else:
 # other app, so the rule is named here).
 LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
 
-# Check-ins one network address may submit per minute: a lecture hall behind one NAT must fit.
+# Check-ins one student may submit per minute, whatever their answer; met before the address's limit.
+CHECKIN_RATE_PER_STUDENT = env.int("CHECKIN_RATE_PER_STUDENT", default=10)
+# Check-ins one network address may submit per minute, a backstop: a lecture hall behind one NAT must fit.
 CHECKIN_RATE_PER_ADDRESS = env.int("CHECKIN_RATE_PER_ADDRESS", default=2000)
 # The proxies (addresses or CIDR ranges) whose X-Forwarded-For header tells the client's address
 # (attendance_system.addresses.client_address); none by default, when REMOTE_ADDR is the client.

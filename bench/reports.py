@@ -28,9 +28,9 @@ PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 NAME = "attendance_reports_bench"
 
 
-def setup_django():
+def setup_django(name=NAME):
     os.environ.update(
-        DATABASE_URL=f"{PG}/{NAME}",
+        DATABASE_URL=f"{PG}/{name}",
         DEBUG="False",
         SECRET_KEY="bench-only-" + "x" * 50,
         ALLOWED_HOSTS="testserver",

@@ -1,9 +1,13 @@
+import itertools
+
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from attendance_system.errors import DomainError
 from courses import services
-from courses.models import CalendarFeed, ClassSession, Course, Enrollment
+from courses.models import AcademicYear, CalendarFeed, ClassSession, Course, Enrollment, Term
 
 
 def _save_session(session):
@@ -34,14 +38,14 @@ class ClassSessionInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "teacher_names", "archived", "created_at"]
-    list_filter = ["archived", "teachers"]
+    list_display = ["code", "title", "subject", "term", "teacher_names", "archived", "created_at"]
+    list_filter = ["archived", "term", "teachers"]
     search_fields = ["code", "title", "teachers__email", "teachers__last_name"]
     filter_horizontal = ["teachers"]
     inlines = [EnrollmentInline, ClassSessionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("teachers")
+        return super().get_queryset(request).select_related("term__year").prefetch_related("teachers")
 
     def save_model(self, request, obj, form, change):
         services.course_update(course=obj, code=obj.code, title=obj.title)
@@ -117,3 +121,63 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     readonly_fields = ["token"]
     autocomplete_fields = ["user"]
+
+
+class TermInlineFormSet(BaseInlineFormSet):
+    """The terms of a year as one form submits them: each inside the year, no two overlapping (a term's own
+    check compares it with the terms already saved, not with its neighbours on the same form)."""
+
+    def clean(self):
+        super().clean()
+        year = self.instance
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("starts_on")
+            and form.cleaned_data.get("ends_on")
+            and not self._should_delete_form(form)
+        ]
+        for term in kept:
+            if (
+                year.starts_on
+                and year.ends_on
+                and (term["starts_on"] < year.starts_on or term["ends_on"] > year.ends_on)
+            ):
+                raise ValidationError(
+                    _("A term must lie inside its year (%(first)s to %(last)s).")
+                    % {"first": year.starts_on, "last": year.ends_on}
+                )
+        kept.sort(key=lambda term: term["starts_on"])
+        for before, after in itertools.pairwise(kept):
+            if after["starts_on"] <= before["ends_on"]:
+                raise ValidationError(_("%(a)s and %(b)s overlap.") % {"a": before["name"], "b": after["name"]})
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    formset = TermInlineFormSet
+    extra = 0
+    fields = ["name", "starts_on", "ends_on"]
+
+
+@admin.register(AcademicYear)
+class AcademicYearAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    search_fields = ["name"]
+    inlines = [TermInline]
+
+    def save_model(self, request, obj, form, change):
+        services.academic_year_save(year=obj)
+
+    def save_formset(self, request, form, formset, change):
+        _save_inline(request, formset, lambda t: services.term_save(term=t), None)
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "starts_on", "ends_on"]
+    list_filter = ["year"]
+    list_select_related = ["year"]
+
+    def save_model(self, request, obj, form, change):
+        services.term_save(term=obj)

@@ -34,6 +34,8 @@ class CourseForm(forms.ModelForm):
         fields = [
             "code",
             "title",
+            "subject",
+            "term",
             "description",
             "code_minutes",
             "rotate_seconds",
@@ -47,6 +49,10 @@ class CourseForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), **LIMIT_WIDGETS}
         help_texts = LIMIT_HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = self.fields["term"].queryset.select_related("year")
 
     def clean_code(self):
         # Upper-cased here so that the unique check sees the code as it will be stored.

@@ -53,10 +53,86 @@ class EarlyLeave(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+class AcademicYear(models.Model):
+    """A school year (`2026-2027`) and its dates; its terms lie inside them."""
+
+    name = models.CharField(_("name"), max_length=20, unique=True, validators=[no_control_characters])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("academic year")
+        verbose_name_plural = _("academic years")
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_start")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("A year must end after it starts.")})
+
+
+class Term(models.Model):
+    """A term of a school year: inside the year's dates, overlapping none of its other terms."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="terms", verbose_name=_("year"))
+    name = models.CharField(_("name"), max_length=50, validators=[no_control_characters])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="term_ends_after_start"),
+            models.UniqueConstraint(fields=["year", "name"], name="unique_term_name_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.name}" if self.year_id else self.name
+
+    def clean(self):
+        if not (self.starts_on and self.ends_on and self.year_id):
+            return
+        if self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A term must not end before it starts.")})
+        year = self.year
+        if self.starts_on < year.starts_on or self.ends_on > year.ends_on:
+            raise ValidationError(
+                _("A term must lie inside its year (%(first)s to %(last)s).")
+                % {"first": year.starts_on, "last": year.ends_on}
+            )
+        overlapping = (
+            Term.objects.filter(year=year, starts_on__lte=self.ends_on, ends_on__gte=self.starts_on)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if overlapping:
+            raise ValidationError(_("This term overlaps %(term)s.") % {"term": overlapping.name})
+
+
 class Course(CheckinLimits):
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[no_control_characters])
     title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
+    subject = models.CharField(
+        _("subject"),
+        max_length=100,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("Such as Mathematics; averages per subject group courses by it."),
+    )
+    term = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("term"),
+    )
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="courses_taught",

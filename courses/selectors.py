@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import children_of
-from courses.models import ClassSession, Course, Enrollment, SessionState
+from attendance_system import params
+from courses.models import ClassSession, Course, Enrollment, SessionState, Term
 
 
 def courses_managed_by(user):
@@ -190,3 +191,26 @@ def upcoming_sessions_of_students(students, *, limit=3):
         .select_related("course")
         .order_by("student_id", "starts_at", "pk")
     )
+
+
+def terms():
+    """Every term, with its year, latest first: the choices of a term filter."""
+    return Term.objects.select_related("year").order_by("-starts_on")
+
+
+def current_term(*, today=None):
+    """The term today falls in (in the institution's time zone), or None between terms."""
+    today = today or timezone.localdate()
+    return terms().filter(starts_on__lte=today, ends_on__gte=today).first()
+
+
+def term_or_current(term_id):
+    """The term a filter asks for (a term id as text), the current term when none is asked for, and None for
+    "all terms" (`"all"`) or an id that is no term."""
+    if not term_id:
+        return current_term()
+    try:
+        pk = int(term_id)
+    except ValueError:
+        return None
+    return terms().filter(pk=pk).first() if 0 < pk <= params.MAX_ID else None

@@ -56,6 +56,21 @@ def course_set_teachers(*, course, teachers):
 
 
 @transaction.atomic
+def academic_year_save(*, year):
+    year.full_clean()
+    year.save()
+    return year
+
+
+@transaction.atomic
+def term_save(*, term):
+    """A term as an administrator writes it: inside its year, overlapping none of the year's other terms."""
+    term.full_clean()
+    term.save()
+    return term
+
+
+@transaction.atomic
 def course_set_archived(*, course, archived):
     course.archived = archived
     course.save(update_fields=["archived"])
@@ -68,7 +83,8 @@ def course_delete(*, course):
             course.delete()
     except ProtectedError:
         raise DomainError(
-            _("%(course)s has attendance records, so it cannot be deleted; archive it instead.") % {"course": course}
+            _("%(course)s has attendance records or grades, so it cannot be deleted; archive it instead.")
+            % {"course": course}
         )
 
 

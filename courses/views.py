@@ -44,7 +44,9 @@ def course_create(request):
 
 @login_required
 def course_detail(request, pk):
-    course = get_object_or_404(selectors.courses_visible_to(request.user).distinct(), pk=pk)
+    course = get_object_or_404(
+        selectors.courses_visible_to(request.user).distinct().select_related("term__year"), pk=pk
+    )
     can_manage = selectors.courses_managed_by(request.user).filter(pk=pk).exists()
     now = timezone.now()
     context = {

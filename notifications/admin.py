@@ -8,8 +8,8 @@ from notifications.models import Notification, Preference
 class NotificationAdmin(ReadOnlyAdmin):
     """Notifications are sent by `notify` (stored, pushed live, emailed): admin only shows them."""
 
-    list_display = ["user", "kind", "title", "created_at", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["user", "kind", "title", "created_at", "read_at", "email_status", "email_attempts"]
+    list_filter = ["email_status", "kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "title"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]

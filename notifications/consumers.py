@@ -1,13 +1,77 @@
+import asyncio
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from notifications.live import REGIONS, session_watch_group, sockets_group, user_group
 
+logger = logging.getLogger(__name__)
 MAX_WATCHED_SESSIONS = 200
+# How often each process checks that an event sent through the channel layer comes back, how long it waits,
+# and how many unanswered checks in a row mean the layer is down (a process busy with a burst answers late).
+PROBE_EVERY = 2
+PROBE_WAIT = 5
+PATIENCE = 3
+# The close code that tells a page to reconnect later (static/js/app.js): 1013 ("try again later") in the range
+# a server may send (daphne refuses to send 1013 itself).
+TRY_AGAIN_LATER = 4013
+
+_sockets = {}  # event loop -> this process's open sockets on it
+_watchers = {}  # event loop -> its watch task
+
+
+async def _watch(sockets):
+    """While this process has sockets open, send an event through the channel layer to itself every PROBE_EVERY
+    seconds. When the layer fails (Redis is down) or the event keeps not coming back, pushes cannot reach these
+    sockets: close them all with "try again later". Their pages show that live updates are paused and reconnect
+    with back-off; a connect succeeds once the layer is back, and the page then re-syncs, so nothing pushed
+    meanwhile stays missing."""
+    layer = get_channel_layer()
+    channel, misses = None, 0
+    while sockets:
+        try:
+            channel = channel or await layer.new_channel("live-probe.")
+            await layer.send(channel, {"type": "probe"})
+            await asyncio.wait_for(layer.receive(channel), PROBE_WAIT)
+            misses = 0
+        except TimeoutError:
+            channel, misses = None, misses + 1
+            if misses >= PATIENCE:
+                misses = 0
+                await _close_all(sockets, f"{PATIENCE} probes unanswered")
+        except Exception as error:
+            channel = None
+            await _close_all(sockets, repr(error))
+        await asyncio.sleep(PROBE_EVERY)
+
+
+async def _close_all(sockets, why):
+    logger.warning("The channel layer does not answer (%s): closing %d live sockets", why, len(sockets))
+    for consumer in list(sockets):
+        sockets.discard(consumer)
+        await consumer.close(code=TRY_AGAIN_LATER)
+
+
+def _watch_socket(consumer):
+    loop = asyncio.get_running_loop()
+    sockets = _sockets.setdefault(loop, set())
+    sockets.add(consumer)
+    if loop not in _watchers or _watchers[loop].done():
+        _watchers[loop] = loop.create_task(_watch(sockets))
+
+
+def _unwatch_socket(consumer):
+    loop = asyncio.get_running_loop()
+    sockets = _sockets.get(loop, set())
+    sockets.discard(consumer)
+    if not sockets and loop in _watchers:
+        _sockets.pop(loop, None)
+        _watchers.pop(loop).cancel()
 
 
 class FragmentConsumer(AsyncWebsocketConsumer):
@@ -29,13 +93,25 @@ class FragmentConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.joined.append(sockets_group(user.pk))
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            for group in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            # The channel layer (Redis) is down: no push could reach this socket. The page shows that live
+            # updates are paused and tries again later.
+            logger.warning("Refused a live socket: the channel layer is down", exc_info=True)
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         await self.accept()
+        _watch_socket(self)
 
     async def disconnect(self, code):
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        _unwatch_socket(self)
+        try:
+            for group in getattr(self, "joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            logger.warning("Could not leave the groups of a closed socket: the channel layer is down", exc_info=True)
 
     async def receive(self, text_data=None, bytes_data=None):
         """Browsers only listen on these sockets; anything they send is ignored."""

@@ -38,6 +38,7 @@ def session_watch_group(session_id):
 REGIONS = {
     "notifications": "the notification centre's list",
     "checkin": "a student's check-in card",
+    "grades": "a student's released grades (their own page, their parents' pages)",
 }
 
 

@@ -13,10 +13,21 @@ class Kind(models.TextChoices):
     CHECKIN_REJECTED = "checkin_rejected", _("Check-in rejected")
     LOW_ATTENDANCE = "low_attendance", _("Low attendance")
     BEHAVIOUR_ESCALATION = "behaviour_escalation", _("Behaviour escalation")
+    SCORES_RELEASED = "scores_released", _("Scores released")
 
 
 # Kinds sent by email unless the user says otherwise; a validated check-in is seen live and would be noise.
 EMAIL_BY_DEFAULT = set(Kind) - {Kind.CHECKIN_VALIDATED}
+
+
+class EmailStatus(models.TextChoices):
+    """Where the email of a notification stands; blank when the user does not want this kind by email."""
+
+    NONE = "", _("not emailed")
+    QUEUED = "queued", _("queued")
+    RETRYING = "retrying", _("retrying")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
 
 
 class Notification(models.Model):
@@ -27,6 +38,11 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_status = models.CharField(
+        _("email status"), max_length=10, choices=EmailStatus.choices, blank=True, default=EmailStatus.NONE
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_error = models.CharField(_("last email error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications import live, selectors
-from notifications.models import Kind, Notification, Preference
+from notifications.models import EmailStatus, Kind, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +49,18 @@ def notify(user, kind, title, body="", url=""):
 def notify_many(users, kind, title, body="", url=""):
     """The same notice to several users, with one insert."""
     users = list(users)
-    notifications = Notification.objects.bulk_create(
-        Notification(user=user, kind=Kind(kind), title=title, body=body, url=url) for user in users
-    )
     by_email = selectors.wanting_email(users, kind)
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            user=user,
+            kind=Kind(kind),
+            title=title,
+            body=body,
+            url=url,
+            email_status=EmailStatus.QUEUED if user.pk in by_email else EmailStatus.NONE,
+        )
+        for user in users
+    )
     for user, notification in zip(users, notifications, strict=True):
         notification.user = user
         if user.pk in by_email:

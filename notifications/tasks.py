@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import default_task_backend, task
 
-from notifications.models import Notification
+from notifications.models import EmailStatus, Notification
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -27,21 +27,32 @@ def _message(notification):
     return message
 
 
+def _record(notification_id, attempt, status, error=""):
+    """Keep where the email stands on the notification, for administrators (a filter in Django admin)."""
+    Notification.objects.filter(pk=notification_id).update(
+        email_status=status, email_attempts=attempt, email_error=error[:500]
+    )
+
+
 @task()
 def send_notification_email(notification_id, attempt=1):
-    """Email one notification; a failed send is logged and tried again later, up to MAX_ATTEMPTS times."""
+    """Email one notification; a failed send is logged and tried again later, up to MAX_ATTEMPTS times, and
+    then recorded as failed on the notification."""
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None:
         return "gone"
     try:
         _message(notification).send()
-    except Exception:
+    except Exception as error:
         logger.exception("Sending notification %s failed (attempt %d of %d)", notification_id, attempt, MAX_ATTEMPTS)
         if attempt >= MAX_ATTEMPTS:
+            _record(notification_id, attempt, EmailStatus.FAILED, repr(error))
             return "failed"
+        _record(notification_id, attempt, EmailStatus.RETRYING, repr(error))
         retry = send_notification_email
         if default_task_backend.supports_defer:
             retry = retry.using(run_after=timezone.now() + timedelta(minutes=attempt))
         retry.enqueue(notification_id, attempt + 1)
         return "retrying"
+    _record(notification_id, attempt, EmailStatus.SENT)
     return "sent"

@@ -5,7 +5,6 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +16,7 @@ from attendance import selectors as attendance_selectors
 from attendance.forms import CheckinForm
 from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
-from attendance_system import params
+from attendance_system import params, spreadsheets
 from courses import selectors as course_selectors
 from reports import exports, selectors
 from reports.selectors import is_at_risk
@@ -233,11 +232,7 @@ def course_export(request, pk, kind, file_format):
         student = get_object_or_404(course_selectors.students_of(course), pk=student_pk)
     build = exports.register_rows if kind == "register" else exports.records_rows
     rows = build(course, first=_date(request.GET.get("from")), last=_date(request.GET.get("to")), student=student)
-    filename = f"{slugify(course.code)}-{kind}"
-    if file_format == "xlsx":
-        return exports.xlsx_response(rows, filename)
-    # Served by daphne, the CSV streams through an async iterator (ASGIRequest tells it is so).
-    return exports.csv_response(rows, filename, asynchronous=isinstance(request, ASGIRequest))
+    return spreadsheets.response(request, rows, f"{slugify(course.code)}-{kind}", file_format)
 
 
 @login_required

@@ -2,13 +2,17 @@
 REDIS_URL is set), as in production."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -30,11 +34,12 @@ def database_url():
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _wait_for(port, process, timeout=30):
+def _wait_for(port, process, log, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"daphne exited with {process.returncode}: {process.stderr.read()}")
+            log.seek(0)
+            raise RuntimeError(f"daphne exited with {process.returncode}: {log.read()}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -42,9 +47,15 @@ def _wait_for(port, process, timeout=30):
     raise RuntimeError(f"daphne did not listen on port {port} within {timeout} s")
 
 
+class Server(str):
+    """A server's base URL, with its process (for a drill that kills it)."""
+
+    process = None
+
+
 @contextmanager
 def daphne(port=None, **extra_env):
-    """A daphne process serving the project; yields its base URL."""
+    """A daphne process serving the project; yields its base URL (a `Server`)."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -57,19 +68,22 @@ def daphne(port=None, **extra_env):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **extra_env,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "attendance_system.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        _wait_for(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
+    # A file, not a pipe: a server that logs much (Redis down) would block once a pipe nobody reads is full.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "attendance_system.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            _wait_for(port, process, log)
+            server = Server(f"http://127.0.0.1:{port}")
+            server.process = process
+            yield server
+        finally:
+            stop(process)
 
 
 def stop(process):
@@ -86,3 +100,50 @@ def session_cookie(user):
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
+
+
+class RedisServer:
+    """A Redis server of the test's own on a fixed free port, to stop and start again: the shared one serves
+    other work and must never be stopped. Needs Debian's `redis-server` (required when CI is set)."""
+
+    def __init__(self):
+        if not shutil.which("redis-server"):
+            message = "redis-server is not installed (apt-get install redis-server)"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=1).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server on port {self.port} did not answer within 10 s") from None
+                time.sleep(0.1)
+
+    def stop(self):
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+@contextmanager
+def private_redis():
+    """A started RedisServer, stopped at the end."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -48,6 +48,12 @@ def no_args(cast):
     return {}
 
 
+def assessment(cast):
+    from grades.tests.factories import AssessmentFactory
+
+    return {"pk": AssessmentFactory(course=cast.course).pk}
+
+
 # name: (method, kwargs from the cast, outcomes)
 TABLE = {
     "home": ("get", no_args, EVERYONE),
@@ -145,4 +151,16 @@ TABLE = {
     "behaviour:event_list": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
     "behaviour:event_create": ("get", course, COURSE_MANAGERS),
     "behaviour:event_detail": ("get", lambda cast: {"pk": cast.participation.event.pk}, COURSE_MANAGERS),
+    "grades:my_grades": ("get", no_args, outcomes(403, student=200, other_student=200, parent=200, other_parent=200)),
+    "grades:child_grades": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
+    "grades:subjects": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
+    "grades:gradebook": ("get", course, COURSE_MANAGERS),
+    "grades:grading_settings": ("get", course, COURSE_MANAGERS),
+    "grades:gradebook_export": ("get", lambda cast: {"pk": cast.course.pk, "file_format": "xlsx"}, COURSE_MANAGERS),
+    "grades:assessment_create": ("get", course, COURSE_MANAGERS),
+    "grades:score_entry": ("get", assessment, COURSE_MANAGERS),
+    "grades:assessment_edit": ("get", assessment, COURSE_MANAGERS),
+    "grades:assessment_delete": ("get", assessment, COURSE_MANAGERS),
+    "grades:score_upload": ("get", assessment, COURSE_MANAGERS),
+    "grades:assessment_release": ("post", assessment, COURSE_MANAGERS_POST),
 }

@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-APPS = {"accounts", "courses", "attendance", "reports", "notifications"}
+APPS = {"accounts", "courses", "attendance", "grades", "reports", "notifications"}
 MODELS = [model for model in admin.site._registry if model._meta.app_label in APPS]
 
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -9,7 +10,9 @@ from accounts.tests.factories import StudentFactory, TeacherFactory
 from attendance import services
 from attendance.models import CODE_ALPHABET, AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
 from attendance.selectors import MAX_WRONG_CODES, counters
+from attendance.services.checkin import TRIES_SECONDS, tries_key
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory
+from attendance_system import counters as counter_store
 from attendance_system.errors import DomainError
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
@@ -160,26 +163,6 @@ class TestSubmit:
         with pytest.raises(IntegrityError):
             AttendanceRecordFactory(session=room.session, student=room.students[0])
 
-    def test_the_address_limit_refuses_past_its_rate(self, room, settings):
-        settings.CHECKIN_RATE_PER_ADDRESS = 1
-        submit(room.students[0], room.code.code, address="192.0.2.1")
-        with pytest.raises(DomainError, match="Too many check-ins from your network"):
-            submit(room.students[1], room.code.code, address="192.0.2.1")
-
-    def test_two_first_check_ins_of_a_minute_are_both_counted(self, room, monkeypatch, settings):
-        from django.core.cache import caches
-
-        settings.CHECKIN_RATE_PER_ADDRESS = 1
-        cache, add = caches["default"], caches["default"].add
-
-        def add_after_another_request(key, value, timeout):
-            add(key, value, timeout)  # another request opened the minute between our two calls
-            return False
-
-        monkeypatch.setattr(cache, "add", add_after_another_request)
-        with pytest.raises(DomainError, match="Too many check-ins from your network"):
-            submit(room.students[0], room.code.code, address="192.0.2.9")
-
     def test_a_submission_costs_the_same_queries_however_large_the_course(
         self, room, django_assert_max_num_queries, django_capture_on_commit_callbacks
     ):
@@ -204,11 +187,103 @@ class TestLockout:
         services.lockout_clear(session=room.session, student=student)
         assert submit(student, room.code.code).status == Status.PENDING
 
+    def test_unlocking_gives_back_every_try(self, room):
+        student = room.students[0]
+        for _ in range(MAX_WRONG_CODES):
+            with pytest.raises(DomainError):
+                submit(student, "ZZZZZZ")
+        services.lockout_clear(session=room.session, student=student)
+        with pytest.raises(DomainError, match=f"{MAX_WRONG_CODES - 1} attempts left"):
+            submit(student, "ZZZZZZ")
+
+    def test_a_right_code_arriving_after_the_last_try_was_taken_is_not_compared(self, room):
+        """Five submissions still being compared hold the five tries: a sixth, right or not, is refused."""
+        student = room.students[0]
+        for _ in range(MAX_WRONG_CODES):
+            counter_store.count({tries_key(room.session.pk, student.pk): (TRIES_SECONDS, 0)})
+        with pytest.raises(services.CodeEntryLocked):
+            submit(student, room.code.code)
+        assert not AttendanceRecord.objects.filter(student=student).exists()
+
+    def test_a_try_is_kept_by_a_wrong_code_only(self, room):
+        student, key = room.students[0], tries_key(room.session.pk, room.students[0].pk)
+        new = services.code_issue(session=room.session, by=room.teacher)
+        with pytest.raises(DomainError, match="expired"):
+            submit(student, room.code.code)
+        assert cache.get(key) == 0
+        with pytest.raises(DomainError, match="4 attempts left"):
+            submit(student, "ZZZZZZ")
+        assert cache.get(key) == 1
+        submit(student, new.code)
+        assert cache.get(key) == 1
+
+    def test_the_count_starts_from_the_database_when_the_cache_lost_it(self, room):
+        student = room.students[0]
+        CodeLockoutFactory(session=room.session, student=student, failures=MAX_WRONG_CODES - 1)
+        with pytest.raises(services.CodeEntryLocked):
+            submit(student, "ZZZZZZ")
+        assert cache.get(tries_key(room.session.pk, student.pk)) == MAX_WRONG_CODES
+
+    def test_the_hourly_limit_does_not_lift_the_lockout(self, room, settings):
+        settings.CHECKIN_WRONG_CODES_PER_HOUR = 1
+        student = room.students[0]
+        submit_wrong = pytest.raises(DomainError, match="Too many wrong codes in the last hour")
+        with pytest.raises(DomainError, match="4 attempts left"):
+            submit(student, "ZZZZZZ")
+        for _ in range(MAX_WRONG_CODES - 1):
+            with submit_wrong:
+                submit(student, "ZZZZZZ")
+        with pytest.raises(services.CodeEntryLocked):
+            submit(student, room.code.code)
+        assert CodeLockout.objects.get(student=student).failures == MAX_WRONG_CODES
+
     def test_other_students_are_not_locked(self, room):
         for _ in range(MAX_WRONG_CODES):
             with pytest.raises(DomainError):
                 submit(room.students[0], "ZZZZZZ")
         assert submit(room.students[1], room.code.code)
+
+
+class TestRates:
+    def test_a_student_past_their_rate_is_refused_whatever_they_type(self, room, settings):
+        settings.CHECKIN_RATE_PER_STUDENT = 2
+        for _ in range(2):
+            with pytest.raises(DomainError, match="Wrong code"):
+                submit(room.students[0], "ZZZZZZ")
+        with pytest.raises(DomainError, match="Too many check-ins from you"):
+            submit(room.students[0], room.code.code)
+        assert CodeLockout.objects.get(student=room.students[0]).failures == 2
+        assert submit(room.students[1], room.code.code)
+
+    def test_one_student_cannot_use_up_the_address_of_the_hall(self, room, settings):
+        settings.CHECKIN_RATE_PER_STUDENT = 3
+        settings.CHECKIN_RATE_PER_ADDRESS = 2
+        hall, locked, late = "192.0.2.1", room.students[0], StudentFactory()
+        EnrollmentFactory(course=room.course, student=late)
+        CodeLockoutFactory(session=room.session, student=locked, failures=MAX_WRONG_CODES)
+        for _ in range(3):
+            with pytest.raises(services.CodeEntryLocked):
+                submit(locked, "ZZZZZZ", address=hall)
+        for _ in range(10):
+            with pytest.raises(DomainError, match="Too many check-ins from you"):
+                submit(locked, room.code.code, address=hall)
+        assert submit(room.students[1], room.code.code, address=hall)
+        assert submit(late, room.code.code, address=hall)
+
+    def test_the_address_limit_still_holds_as_a_backstop(self, room, settings):
+        settings.CHECKIN_RATE_PER_ADDRESS = 1
+        submit(room.students[0], room.code.code, address="192.0.2.1")
+        with pytest.raises(DomainError, match="Too many check-ins from your network"):
+            submit(room.students[1], room.code.code, address="192.0.2.1")
+        assert cache.get(tries_key(room.session.pk, room.students[1].pk)) == 0
+        assert submit(room.students[1], room.code.code, address="192.0.2.2")
+
+    def test_a_wrong_code_counts_against_the_address(self, room, settings):
+        settings.CHECKIN_RATE_PER_ADDRESS = 1
+        with pytest.raises(DomainError, match="Wrong code"):
+            submit(room.students[0], "ZZZZZZ", address="192.0.2.1")
+        with pytest.raises(DomainError, match="Too many check-ins from your network"):
+            submit(room.students[1], room.code.code, address="192.0.2.1")
 
 
 class TestValidation:

@@ -47,6 +47,15 @@ class TestCheckin:
         assert "Wrong code. 4 attempts left." in response.text
         assert not AttendanceRecord.objects.filter(session=session, student=cast.student).exists()
 
+    def test_a_student_typing_too_fast_is_told_to_wait_and_nothing_is_recorded(self, client, cast, live, settings):
+        session, code = live
+        settings.CHECKIN_RATE_PER_STUDENT = 1
+        client.force_login(cast.student)
+        client.post(reverse("attendance:checkin"), {"code": "ZZZZZZ"})
+        response = client.post(reverse("attendance:checkin"), {"code": code.code}, headers={"HX-Request": "true"})
+        assert "Too many check-ins from you right now. Wait a minute and try again." in response.text
+        assert not AttendanceRecord.objects.filter(session=session, student=cast.student).exists()
+
     def test_an_anonymous_visitor_from_the_qr_logs_in_first_and_comes_back(self, client, live):
         _session, code = live
         url = f"{reverse('attendance:checkin')}?code={code.code}&via=qr"

@@ -1,11 +1,13 @@
 """A student's check-in page: the code box, the check-in from the projector's QR, and the Check out button."""
 
+import logging
 import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
 from courses.selectors import open_sessions_of_student, sessions_of_student
 
+logger = logging.getLogger(__name__)
 DEVICE_COOKIE = "attendance_device"
 
 
@@ -46,6 +49,11 @@ def checkin(request):
             locked = True
         except DomainError as error:
             form.add_error("code", error.message)
+        except DatabaseError:
+            # The database refused the write (read-only, full, failing over): nothing was recorded, and the
+            # student must know it rather than leave believing they are checked in.
+            logger.exception("Check-in of student %s could not be stored", request.user.pk)
+            form.add_error("code", _("Could not record your check-in. Try again."))
     context = {"form": form, "record": record, "locked": locked, "locked_message": services.LOCKED_MESSAGE}
     if request.htmx and request.method == "POST":
         context["locate"] = (

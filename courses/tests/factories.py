@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from courses.models import ClassSession, Course, Enrollment
+from courses.models import AcademicYear, ClassSession, Course, Enrollment, Term
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -36,3 +36,24 @@ class ClassSessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1, minutes=30))
     room = "A1"
+
+
+class AcademicYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AcademicYear
+
+    name = factory.Sequence(lambda n: f"{2000 + n}-{2001 + n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
+    ends_on = factory.LazyAttribute(lambda y: y.starts_on + timedelta(days=300))
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    """By default the current term: from 30 days ago to 30 days ahead, in a year around it."""
+
+    class Meta:
+        model = Term
+
+    year = factory.SubFactory(AcademicYearFactory)
+    name = factory.Sequence(lambda n: f"Term {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda t: t.starts_on + timedelta(days=60))

@@ -3,6 +3,7 @@ from django.core import mail
 
 from accounts.tests.factories import StudentFactory
 from notifications import tasks
+from notifications.models import EmailStatus
 from notifications.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,9 @@ def test_a_failed_send_is_logged_and_retried_then_given_up(monkeypatch, caplog):
     assert result.return_value == "retrying"
     assert len(attempts) == tasks.MAX_ATTEMPTS
     assert caplog.text.count("Sending notification") == tasks.MAX_ATTEMPTS
+    notification.refresh_from_db()
+    assert (notification.email_status, notification.email_attempts) == (EmailStatus.FAILED, tasks.MAX_ATTEMPTS)
+    assert "smtp is down" in notification.email_error
 
 
 def test_a_send_that_succeeds_on_retry_delivers_once(monkeypatch):
@@ -61,3 +65,9 @@ def test_a_send_that_succeeds_on_retry_delivers_once(monkeypatch):
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", flaky_send)
     tasks.send_notification_email.enqueue(notification.pk)
     assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert (notification.email_status, notification.email_attempts, notification.email_error) == (
+        EmailStatus.SENT,
+        2,
+        "",
+    )

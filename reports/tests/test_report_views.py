@@ -205,7 +205,7 @@ async def test_under_asgi_the_csv_streams_in_chunks(cast):
     from asgiref.sync import sync_to_async
     from django.test import AsyncClient
 
-    from reports import exports
+    from attendance_system import spreadsheets
 
     await sync_to_async(build)(cast.course, 3, 4)
     client = AsyncClient()
@@ -215,7 +215,7 @@ async def test_under_asgi_the_csv_streams_in_chunks(cast):
     chunks = [chunk async for chunk in response.streaming_content]
     records = await AttendanceRecord.objects.filter(session__course=cast.course).acount()
     assert b"".join(chunks).decode().count("\n") == 1 + records
-    assert len(chunks) == -(-(1 + records) // exports.ROWS_PER_CHUNK)
+    assert len(chunks) == -(-(1 + records) // spreadsheets.ROWS_PER_CHUNK)
 
 
 def test_the_student_report_leads_a_parent_back_to_the_child_page(client, cast):

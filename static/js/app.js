@@ -1,4 +1,5 @@
-// What htmx does not do: countdowns, toasts, and the live-connection badge with a re-sync on reconnect.
+// What htmx does not do: countdowns, toasts, and the live-connection badge and banner with a re-sync on
+// reconnect.
 (function () {
   "use strict";
 
@@ -44,12 +45,24 @@
     showToasts();
   }
   document.addEventListener("showError", function (event) { toast(event.detail.value); });
+  // A request that got no answer (the server went away) or an error page, which htmx does not swap in.
+  function requestFailed() { toast(document.body.dataset.requestFailedText); }
+  document.addEventListener("htmx:sendError", requestFailed);
+  document.addEventListener("htmx:responseError", requestFailed);
+
+  // Every page shows a banner while one of its live sockets is down, and hides it once all are back.
+  function showLivePaused() {
+    var banner = document.getElementById("live-paused");
+    if (banner) banner.hidden = !document.querySelector("[data-live-down]");
+  }
 
   // A live region shows whether its socket is up; after a reconnect it re-fetches itself, so nothing
   // pushed while it was offline stays missing.
   document.addEventListener("htmx:wsOpen", function (event) {
     var region = event.detail.elt;
     region.setAttribute("data-connected", "");
+    region.removeAttribute("data-live-down");
+    showLivePaused();
     var badge = region.querySelector("[data-live-status]");
     if (badge) {
       badge.textContent = badge.dataset.onlineText;
@@ -62,8 +75,22 @@
     }
     region.dataset.wasOpen = "1";
   });
+  // A server whose channel layer (Redis) is down closes its sockets with this code (notifications/consumers.py).
+  // htmx's WebSocket extension reconnects only after a dropped connection, so the page sets the region up anew
+  // (htmx does when one of its attributes changed); the extension retries any refusal after that itself.
+  var TRY_AGAIN_LATER = 4013;
+
   document.addEventListener("htmx:wsClose", function (event) {
-    event.detail.elt.removeAttribute("data-connected");
+    var region = event.detail.elt;
+    region.removeAttribute("data-connected");
+    region.setAttribute("data-live-down", "");
+    showLivePaused();
+    if (event.detail.event.code === TRY_AGAIN_LATER) {
+      setTimeout(function () {
+        region.dataset.reconnect = String(Date.now());
+        htmx.process(region);
+      }, 1000 + Math.random() * 2000);
+    }
     var badge = event.detail.elt.querySelector("[data-live-status]");
     if (badge) {
       badge.textContent = badge.dataset.offlineText;

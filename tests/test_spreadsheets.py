@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from reports import exports, xlsx
+from attendance_system import spreadsheets, xlsx
 
 
 def written(rows):
@@ -34,8 +34,8 @@ def test_it_refuses_a_value_it_cannot_write():
 
 def test_the_export_escapes_formulas_and_keeps_the_header_numbers_and_text():
     rows = [["Last name", "Rate (%)"], ['=HYPERLINK("http://evil.example")', 87.5], ["Ñúñez 😀\x1b", 100]]
-    response = exports.xlsx_response(iter(rows), "records")
-    assert response["Content-Type"] == exports.XLSX_TYPE
+    response = spreadsheets.xlsx_response(iter(rows), "records")
+    assert response["Content-Type"] == spreadsheets.XLSX_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="records.xlsx"'
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [

@@ -1,0 +1,124 @@
+"""Server time of the gradebook pages for a course of S students and A assessments, every score entered.
+
+    .venv/bin/python bench/grades.py [--students 300] [--assessments 40] [--repeat 7]
+
+Builds the course in its own PostgreSQL database (`attendance_grades_bench`, made anew at each run, then
+analysed), every assessment released and scored (a few cells excused or missing), then times each request
+through Django's test client as bench/reports.py does (the full middleware stack, in this process: server time
+without network), the median in milliseconds: the teacher's gradebook, one assessment's score grid, the
+gradebook as CSV and as Excel, and a student's "My grades" page (their scores beside the class means). The
+number of queries of each page is printed too; it does not grow with S or A. One JSON line comes last.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.reports import PG, consume, setup_django, timed  # noqa: E402
+
+NAME = "attendance_grades_bench"
+
+
+def build(student_count, assessment_count):
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import Role, User
+    from courses.models import Course, Enrollment
+    from grades.models import Assessment, AssessmentType, Marker, Release, Score
+
+    rng = random.Random(1)
+    teacher = User.objects.create_user("teacher@bench.test", role=Role.TEACHER)
+    course = Course.objects.create(code="BENCH", title="Bench", subject="Mathematics")
+    course.teachers.add(teacher)
+    students = User.objects.bulk_create(
+        User(email=f"s{n}@bench.test", role=Role.STUDENT, student_number=f"B{n:05d}", last_name=f"S{n:05d}")
+        for n in range(student_count)
+    )
+    Enrollment.objects.bulk_create(Enrollment(course=course, student=s) for s in students)
+    today, now = timezone.localdate(), timezone.now()
+    types = list(AssessmentType)
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            course=course,
+            title=f"Assessment {i}",
+            type=types[i % len(types)],
+            date=today - timedelta(days=3 * i),
+            max_score=Decimal(20),
+            weight=Decimal(1 + i % 3),
+            release=Release.NOW,
+            notified_at=now,
+        )
+        for i in range(assessment_count)
+    )
+
+    def score(assessment, student):
+        roll = rng.random()
+        if roll < 0.02:
+            return Score(assessment=assessment, student=student, marker=Marker.EXCUSED)
+        if roll < 0.04:
+            return Score(assessment=assessment, student=student, marker=Marker.MISSING)
+        return Score(assessment=assessment, student=student, value=Decimal(rng.randint(0, 40)) / 2)
+
+    Score.objects.bulk_create((score(a, s) for a in assessments for s in students), batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return teacher, course, students[0], assessments[0]
+
+
+def queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        consume(client.get(url))
+    return len(captured)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--assessments", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {NAME}")
+    setup_django(NAME)
+    from django.test import Client
+    from django.urls import reverse
+
+    teacher, course, student, assessment = build(args.students, args.assessments)
+    teacher_client, student_client = Client(), Client()
+    teacher_client.force_login(teacher)
+    student_client.force_login(student)
+    pages = {
+        "gradebook_ms": (teacher_client, reverse("grades:gradebook", args=[course.pk]) + "?term=all"),
+        "score_grid_ms": (teacher_client, reverse("grades:score_entry", args=[assessment.pk])),
+        "gradebook_csv_ms": (teacher_client, reverse("grades:gradebook_export", args=[course.pk, "csv"]) + "?term=all"),
+        "gradebook_xlsx_ms": (
+            teacher_client,
+            reverse("grades:gradebook_export", args=[course.pk, "xlsx"]) + "?term=all",
+        ),
+        "my_grades_ms": (student_client, reverse("grades:my_grades") + "?term=all"),
+    }
+    result = {"students": args.students, "assessments": args.assessments, "scores": args.students * args.assessments}
+    for key, (client, url) in pages.items():
+        client.get(url)  # warm the template cache
+        result[key] = timed(client, url, args.repeat)
+        result[key.replace("_ms", "_queries")] = queries(client, url)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
