@@ -12,6 +12,7 @@ from attendance import services
 from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory, JustificationFactory
+from behaviour.tests.factories import BehaviourRecordFactory, ParticipationFactory
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from notifications.tests.factories import NotificationFactory
 
@@ -49,6 +50,8 @@ class Cast:
         CodeLockoutFactory(session=self.session, student=self.student, failures=MAX_WRONG_CODES)
         self.notification = NotificationFactory(user=self.student, url="/")
         self.justification = JustificationFactory(student=self.student, course=self.course, sessions=[self.session])
+        self.behaviour_record = BehaviourRecordFactory(student=self.student, course=self.course, author=self.teacher)
+        self.participation = ParticipationFactory(student=self.student, event__course=self.course)
 
     def by_role(self, name):
         return None if name == "anonymous" else getattr(self, name)

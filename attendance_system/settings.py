@@ -5,6 +5,7 @@ production deployment needs only SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import ipaddress
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "attendance",
     "grades",
     "notifications",
+    "behaviour",
     "reports",
 ]
 
@@ -159,6 +161,21 @@ TRUSTED_PROXIES = [ipaddress.ip_network(entry, strict=False) for entry in env.li
 CHECKIN_WRONG_CODES_PER_HOUR = env.int("CHECKIN_WRONG_CODES_PER_HOUR", default=20)
 # How many minutes before its start a teacher may open a session for check-in.
 SESSION_OPEN_EARLY_MINUTES = env.int("SESSION_OPEN_EARLY_MINUTES", default=15)
+
+# Behaviour escalation (README, "Behaviour and participation"): level k of 3 is reached, and the student's
+# parents and the course's teachers are told once, at k x COUNT negative records dated within the last DAYS days.
+BEHAVIOUR_ESCALATION_COUNT = env.int("BEHAVIOUR_ESCALATION_COUNT", default=3)
+BEHAVIOUR_ESCALATION_DAYS = env.int("BEHAVIOUR_ESCALATION_DAYS", default=30)
+if BEHAVIOUR_ESCALATION_COUNT < 1 or BEHAVIOUR_ESCALATION_DAYS < 1:
+    raise SystemExit("BEHAVIOUR_ESCALATION_COUNT and BEHAVIOUR_ESCALATION_DAYS must be at least 1.")
+# Whether parents (and the student, who sees what their family sees) see negative behaviour records, and those
+# dated from which day (empty: all). Read only through behaviour.selectors.negative_shown_to_family_from.
+BEHAVIOUR_PARENTS_SEE_NEGATIVE = env.bool("BEHAVIOUR_PARENTS_SEE_NEGATIVE", default=True)
+_negative_from = env.str("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM", default="")
+try:
+    BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM = date.fromisoformat(_negative_from) if _negative_from else None
+except ValueError:
+    raise SystemExit("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM must be a date (YYYY-MM-DD) or empty.") from None
 
 TASKS = {
     "default": {

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
+    path("behaviour/", include("behaviour.urls")),
     path("grades/", include("grades.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     CHECKIN_VALIDATED = "checkin_validated", _("Check-in validated")
     CHECKIN_REJECTED = "checkin_rejected", _("Check-in rejected")
     LOW_ATTENDANCE = "low_attendance", _("Low attendance")
+    BEHAVIOUR_ESCALATION = "behaviour_escalation", _("Behaviour escalation")
     SCORES_RELEASED = "scores_released", _("Scores released")
 
 

@@ -40,6 +40,10 @@ def justification(cast):
     return {"pk": cast.justification.pk}
 
 
+def behaviour_record(cast):
+    return {"pk": cast.behaviour_record.pk}
+
+
 def no_args(cast):
     return {}
 
@@ -137,6 +141,16 @@ TABLE = {
     "notifications:badge": ("get", no_args, EVERYONE),
     "reports:child_detail": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
     "reports:at_risk": ("get", no_args, outcomes(404, admin=200)),
+    "behaviour:overview": ("get", no_args, outcomes(200, student=302, other_student=302)),
+    "behaviour:student_detail": ("get", lambda cast: {"pk": cast.student.pk}, COURSE_MEMBERS),
+    "behaviour:course_records": ("get", course, COURSE_MANAGERS),
+    "behaviour:record_create": ("get", course, COURSE_MANAGERS),
+    "behaviour:record_edit": ("get", behaviour_record, COURSE_MANAGERS),
+    "behaviour:record_delete": ("get", behaviour_record, COURSE_MANAGERS),
+    "behaviour:pattern_report": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
+    "behaviour:event_list": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
+    "behaviour:event_create": ("get", course, COURSE_MANAGERS),
+    "behaviour:event_detail": ("get", lambda cast: {"pk": cast.participation.event.pk}, COURSE_MANAGERS),
     "grades:my_grades": ("get", no_args, outcomes(403, student=200, other_student=200, parent=200, other_parent=200)),
     "grades:child_grades": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
     "grades:subjects": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),

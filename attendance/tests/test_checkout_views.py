@@ -128,6 +128,7 @@ class TestCheckOutCode:
         client.force_login(cast.student)
         card = client.get(reverse("attendance:checkin"))
         assert 'name="code"' in card.text
+        assert "Check out now" in card.text and "Check in now" not in card.text
         response = client.post(reverse("attendance:checkin"), {"code": code.code}, headers=HTMX)
         assert "Check-out received." in response.text
         assert AttendanceRecord.objects.get(session=ending, student=cast.student).checked_out_at is not None

@@ -10,6 +10,7 @@ from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory
 from attendance import services
 from attendance.models import Status
 from attendance.tests.factories import AttendanceRecordFactory, JustificationFactory
+from behaviour.tests.factories import BehaviourRecordFactory, ParticipationFactory
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from notifications.tests.factories import NotificationFactory
@@ -45,10 +46,13 @@ def scene():
     JustificationFactory(student=student, course=course, sessions=[past[-1]])
     for user in (teacher, student, parent, admin):
         NotificationFactory(user=user)
-    return {"course": course, "student": student, "live": live}
+    for polarity in ("positive", "negative", "negative", "negative"):
+        BehaviourRecordFactory(student=student, course=course, author=teacher, polarity=polarity)
+    event = ParticipationFactory(student=student, event__course=course, event__created_by=teacher, status="award").event
+    return {"course": course, "student": student, "live": live, "event": event}
 
 
-def pages_for(role, course, student, live):
+def pages_for(role, course, student, live, event):
     """The main pages of each role, by name."""
     common = {
         "dashboard": "/",
@@ -67,6 +71,13 @@ def pages_for(role, course, student, live):
             "roll call": f"/sessions/{live.pk}/roll-call/",
             "course report": f"/courses/{course.pk}/report/",
             "register": f"/courses/{course.pk}/register/",
+            "behaviour records": f"/behaviour/courses/{course.pk}/",
+            "record behaviour": f"/behaviour/courses/{course.pk}/new/",
+            "behaviour patterns": "/behaviour/patterns/",
+            "events": "/behaviour/events/",
+            "event": f"/behaviour/events/{event.pk}/",
+            "record participation": f"/behaviour/courses/{course.pk}/events/new/",
+            "student behaviour": f"/behaviour/students/{student.pk}/",
         }
     if role == "student":
         return common | {
@@ -75,12 +86,14 @@ def pages_for(role, course, student, live):
             "justification form": "/justifications/new/",
             "check-in": "/checkin/",
             "student report": report,
+            "behaviour": f"/behaviour/students/{student.pk}/",
         }
     if role == "parent":
         return common | {
             "child": f"/children/{student.pk}/",
             "justification form": f"/justifications/new/?student={student.pk}",
             "student report": report,
+            "behaviour": f"/behaviour/students/{student.pk}/",
         }
     return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/"}
 

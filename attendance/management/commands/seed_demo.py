@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ParentLink, Role, User
 from attendance.models import AttendanceRecord, Method, Status, StatusChange
+from behaviour import demo as behaviour_demo
 from courses import services as course_services
 from courses.models import ClassSession, Course, Enrollment, SessionState
 
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                 )
         self._session_now(Course.objects.get(code=COURSES[0][0]))
         self._history()
+        behaviour_demo.seed(teacher=teachers["teacher1"], course=Course.objects.get(code="MATH101"), students=students)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {User.objects.filter(email__endswith='@' + DEMO_DOMAIN).count()} accounts, "
@@ -164,4 +166,5 @@ class Command(BaseCommand):
         Course.objects.filter(code__in=codes).delete()
         users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
         AttendanceRecord.objects.filter(student__in=users).delete()
+        behaviour_demo.delete(users=users)
         users.delete()

@@ -1,0 +1,156 @@
+"""Every change to behaviour records, escalation levels, events and participation: one function per action, each
+checking who may do it."""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.selectors import parents_of
+from attendance_system.errors import DomainError
+from behaviour import selectors
+from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Event, Participation, Polarity
+from courses.selectors import courses_managed_by, students_of
+from notifications.models import Kind
+from notifications.services import notify_many
+
+
+@transaction.atomic
+def records_create(*, author, course, students, category, polarity, note="", date=None):
+    """The same record for each of `students` of `course`, written by `author`, one of its teachers."""
+    _check_teaches(author, course)
+    students = list(students)
+    if not students:
+        raise ValidationError({"students": _("Choose at least one student.")})
+    _check_enrolled(course, students, field="students")
+    fields = {
+        "course": course,
+        "category": category,
+        "polarity": polarity,
+        "note": note,
+        "date": date or timezone.localdate(),
+        "author": author,
+    }
+    # The fields are the same for every student: checking one record checks them all.
+    BehaviourRecord(student=students[0], **fields).full_clean()
+    records = BehaviourRecord.objects.bulk_create(BehaviourRecord(student=student, **fields) for student in students)
+    if polarity == Polarity.NEGATIVE:
+        escalate(students=students, course=course)
+    return records
+
+
+def _check_teaches(user, course):
+    if not courses_managed_by(user).filter(pk=course.pk).exists():
+        raise DomainError(_("You can record behaviour only in your own courses."))
+
+
+def _check_enrolled(course, students, *, field):
+    enrolled = set(students_of(course).filter(pk__in=[s.pk for s in students]).values_list("pk", flat=True))
+    outside = [str(student) for student in students if student.pk not in enrolled]
+    if outside:
+        message = ngettext(
+            "%(names)s is not enrolled in this course.", "%(names)s are not enrolled in this course.", len(outside)
+        )
+        raise ValidationError({field: message % {"names": ", ".join(outside)}})
+
+
+def _check_editable(record, by):
+    if not selectors.records_editable_by(by).filter(pk=record.pk).exists():
+        raise DomainError(_("Only the teacher who wrote a record, or an administrator, may change it."))
+
+
+@transaction.atomic
+def record_update(*, record, by, category, polarity, note, date):
+    _check_editable(record, by)
+    record.category, record.polarity, record.note, record.date = category, polarity, note, date
+    record.full_clean()
+    record.save()
+    if record.polarity == Polarity.NEGATIVE:
+        escalate(students=[record.student], course=record.course)
+    return record
+
+
+@transaction.atomic
+def record_delete(*, record, by):
+    _check_editable(record, by)
+    record.delete()
+
+
+def level_for(count):
+    """The escalation level `count` negative records within the window reach (0 for none)."""
+    return min(MAX_LEVEL, count // settings.BEHAVIOUR_ESCALATION_COUNT)
+
+
+def escalate(*, students, course):
+    """Record, and tell the parents and `course`'s teachers about, each level that `students` reach now and have
+    not reached within the window already. Called after a negative record is written; returns the new levels."""
+    now = timezone.now()
+    # Locking the window's records makes a concurrent escalation of the same student wait, and then see the
+    # level this one records.
+    window = BehaviourRecord.objects.select_for_update().filter(
+        student__in=students, polarity=Polarity.NEGATIVE, date__gte=selectors.escalation_window_start()
+    )
+    counts = Counter(window.values_list("student_id", flat=True))
+    reached = {student_id: level_for(count) for student_id, count in counts.items() if level_for(count)}
+    if not reached:
+        return []
+    days = settings.BEHAVIOUR_ESCALATION_DAYS
+    known = set(
+        EscalationLevel.objects.filter(student_id__in=reached, reached_at__gt=now - timedelta(days=days)).values_list(
+            "student_id", "level"
+        )
+    )
+    levels = EscalationLevel.objects.bulk_create(
+        EscalationLevel(student=student, level=level, course=course, reached_at=now, records_counted=counts[student.pk])
+        for student in students
+        for level in range(1, reached.get(student.pk, 0) + 1)
+        if (student.pk, level) not in known
+    )
+    teachers = list(course.teachers.all()) if levels else []
+    # Parents who are not shown negative records are not told of the levels they make either.
+    tell_parents = selectors.family_sees_negative_on(timezone.localdate())
+    for level in levels:
+        _announce(level, [*(parents_of(level.student) if tell_parents else []), *teachers])
+    return levels
+
+
+def _announce(level, recipients):
+    title = _("%(student)s reached behaviour level %(level)d of %(max)d") % {
+        "student": level.student,
+        "level": level.level,
+        "max": MAX_LEVEL,
+    }
+    body = ngettext(
+        "%(count)d negative behaviour record in the last %(days)d days (last one in %(course)s).",
+        "%(count)d negative behaviour records in the last %(days)d days (last one in %(course)s).",
+        level.records_counted,
+    ) % {"count": level.records_counted, "days": settings.BEHAVIOUR_ESCALATION_DAYS, "course": level.course.code}
+    url = reverse("behaviour:student_detail", args=[level.student_id])
+    notify_many(recipients, Kind.BEHAVIOUR_ESCALATION, title, body=body, url=url)
+
+
+@transaction.atomic
+def event_record(*, by, course, name, date, linked, statuses):
+    """An event with how each student of `course`'s roster in `statuses` ({student: (status, remarks)}) took
+    part. The event belongs to `course` when `linked`; otherwise `course` only supplied the list of students."""
+    _check_teaches(by, course)
+    if not statuses:
+        raise ValidationError(_("Choose a status for at least one student."))
+    _check_enrolled(course, list(statuses), field=NON_FIELD_ERRORS)
+    event = Event(name=name, date=date, course=course if linked else None, created_by=by)
+    event.full_clean()
+    event.save()
+    participations = [
+        Participation(event=event, student=student, status=status, remarks=remarks)
+        for student, (status, remarks) in statuses.items()
+    ]
+    for participation in participations:
+        participation.full_clean(exclude=["event", "student"], validate_unique=False)
+    Participation.objects.bulk_create(participations)
+    return event
