@@ -48,12 +48,13 @@ def push_code(session, code):
 def push_student_statuses(session, records):
     """Each student's status in a session, to their pages with a check-in card: those show every open session
     of theirs, and only open ones, so nothing is sent for a session that is not open. The fragment shows only
-    the record's status, lateness and note, so validating a lecture hall renders a few, not one per student."""
+    the record's status, lateness, note and check-out, so validating a lecture hall renders a few, not one per
+    student."""
     if session.state != SessionState.OPEN:
         return
     fragments = {}
     for record in records:
-        key = (record.status, record.is_late, record.note)
+        key = (record.status, record.is_late, record.note, record.checked_out_at)
         if key not in fragments:
             context = {"session": session, "record": record, "oob": True}
             fragments[key] = render_to_string(f"{CHECKIN}#status", context)

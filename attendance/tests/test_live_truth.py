@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory
+from attendance import live as live_pushes
 from attendance import services
 from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
@@ -152,3 +153,17 @@ async def test_validate_all_tells_each_student_their_status_rendering_each_kind_
     assert sum(call.args[0] == "notifications/pushed.html" for call in notices.call_args_list) == 2
     for socket in sockets.values():
         await socket.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_pushed_status_shows_each_student_their_own_check_out(cast, live):
+    session, _code = live
+    other = StudentFactory()
+    EnrollmentFactory(course=cast.course, student=other)
+    gone = AttendanceRecordFactory(session=session, student=cast.student, checked_out_at=timezone.now())
+    staying = AttendanceRecordFactory(session=session, student=other)
+    with patch("attendance.live.push") as push:
+        live_pushes.push_student_statuses(session, [gone, staying])
+    sent = {group: html for (group, html), _kwargs in push.call_args_list}
+    assert "Checked out at" in sent[f"user.{cast.student.pk}.checkin"]
+    assert "Checked out at" not in sent[f"user.{other.pk}.checkin"]
