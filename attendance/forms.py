@@ -9,7 +9,31 @@ from attendance.services import ROLL_CALL_STATUSES
 from attendance.services.integrity import Position
 
 
-class CheckinForm(forms.Form):
+class PositionForm(forms.Form):
+    """Where the browser says it is, filled in by static/js/checkin.js when a session checks where the student is
+    (a form marked data-locate): `position` in the cleaned data, None when it said nothing."""
+
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    POSITION = ["latitude", "longitude", "accuracy"]
+    # The field whose error says that the position cannot be read (None: the form's own errors).
+    position_error_field = None
+
+    def clean(self):
+        cleaned = super().clean()
+        values = [cleaned.get(name) for name in self.POSITION]
+        cleaned["position"] = None if values == [None] * 3 else Position(*values)
+        if any(name in self.errors for name in self.POSITION) or (cleaned["position"] and None in values):
+            self.add_error(
+                self.position_error_field,
+                _("Your browser sent a position that cannot be read. Reload the page and try again."),
+            )
+        return cleaned
+
+
+class CheckinForm(PositionForm):
     code = forms.CharField(
         label=_("Code"),
         max_length=CODE_LENGTH + 4,
@@ -25,23 +49,8 @@ class CheckinForm(forms.Form):
         ),
     )
     via = forms.CharField(required=False, widget=forms.HiddenInput)
-    # Filled in by the browser (static/js/checkin.js) when an open session checks where the student is.
-    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
-
-    POSITION = ["latitude", "longitude", "accuracy"]
-
-    def clean(self):
-        """`position`: where the browser says it is, or None when it said nothing."""
-        cleaned = super().clean()
-        values = [cleaned.get(name) for name in self.POSITION]
-        cleaned["position"] = None if values == [None] * 3 else Position(*values)
-        if any(name in self.errors for name in self.POSITION) or (cleaned["position"] and None in values):
-            self.add_error(
-                "code", _("Your browser sent a position that cannot be read. Reload the page and try again.")
-            )
-        return cleaned
+    position_error_field = "code"
+    field_order = ["code", "via", *PositionForm.POSITION]
 
 
 class RejectForm(forms.Form):

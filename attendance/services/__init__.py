@@ -9,7 +9,13 @@
 - `records`: writing records with their history (package-internal), and `records_excuse`.
 """
 
-from attendance.services.checkin import LOCKED_MESSAGE, CodeEntryLocked, code_submit, lockout_clear
+from attendance.services.checkin import (
+    LOCKED_MESSAGE,
+    CodeEntryLocked,
+    check_out_with_button,
+    code_submit,
+    lockout_clear,
+)
 from attendance.services.checkout import checkout_refusal, record_check_out
 from attendance.services.closing import session_close, session_open, sessions_close_due
 from attendance.services.codes import code_issue, code_shown, normalize_code, rotating_code
@@ -32,6 +38,7 @@ __all__ = [
     "LOCKED_MESSAGE",
     "ROLL_CALL_STATUSES",
     "CodeEntryLocked",
+    "check_out_with_button",
     "checkout_refusal",
     "code_issue",
     "code_shown",

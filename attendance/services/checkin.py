@@ -150,7 +150,9 @@ def code_submit(*, student, typed: str, method=Method.CODE, address=None, marker
         raise _refusal(student=student, typed=typed, now=now, tries=attempt.tries)
     counters.give_back(attempt.tries)  # a right code is no wrong one
     if code.purpose == Purpose.CHECK_OUT:
-        return record_check_out(session=code.session, student=student, with_code=True, now=now)
+        return record_check_out(
+            session=code.session, student=student, with_code=True, address=address, position=position, now=now
+        )
     if code.record_status:
         raise _already_checked_in(Status(code.record_status))
     evidence = checkin_evidence(session=code.session, address=address, position=position)
@@ -210,3 +212,9 @@ def lockout_clear(*, session, student) -> int:
     live.push_lockouts(session)
     live.push_student_cards([student.pk])
     return cleared
+
+
+def check_out_with_button(*, session, student, address=None, position=None, now=None):
+    """The Check out button of the student's card: under the student's own limit, as a code is."""
+    _check_student_rate(student)
+    return record_check_out(session=session, student=student, address=address, position=position, now=now)

@@ -11,6 +11,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from attendance.models import AttendanceRecord, Status, StatusChange
+from attendance.services.integrity import check_network, check_place
 from attendance.services.records import push_changes, record_validated_status, records_change
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, SessionState
@@ -40,9 +41,12 @@ def checkout_refusal(*, session, record, with_code: bool, now) -> str | None:
 
 
 @transaction.atomic
-def record_check_out(*, session, student, with_code: bool = False, now=None) -> AttendanceRecord:
+def record_check_out(
+    *, session, student, with_code: bool = False, address=None, position=None, now=None
+) -> AttendanceRecord:
     """The student checks out of `session`: the time goes on their record and in its history, and the teacher's
-    live page and the student's pages show it."""
+    live page and the student's pages show it. A session that checks the network or the place a check-in comes
+    from checks a check-out alike: leaving early is not hidden by checking out from home."""
     now = now or timezone.now()
     record = (
         AttendanceRecord.objects.select_for_update(of=("self",))
@@ -55,6 +59,8 @@ def record_check_out(*, session, student, with_code: bool = False, now=None) -> 
     refusal = checkout_refusal(session=session, record=record, with_code=with_code, now=now)
     if refusal:
         raise DomainError(refusal)
+    check_network(session=session, address=address)
+    check_place(session=session, position=position)
     record.checked_out_at = now
     AttendanceRecord.objects.filter(pk=record.pk).update(checked_out_at=now, updated_at=now)
     StatusChange.objects.create(

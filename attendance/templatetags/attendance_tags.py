@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from attendance.models import JustificationState, Status
 from attendance.services import checkout_refusal
+from courses.limits import place_of
 
 register = template.Library()
 
@@ -55,6 +56,12 @@ def checkout_offer(session, record):
     if checkout_refusal(session=session, record=record, with_code=True, now=now) is None:
         return {"opens_in": ceil((session.checkout_opens_at() - now).total_seconds())}
     return {}
+
+
+@register.filter
+def checks_place(session):
+    """Whether `session` checks where the student is: its forms then send the browser's position."""
+    return place_of(session) is not None
 
 
 @register.simple_tag

@@ -194,3 +194,53 @@ class TestTeacherPages:
         assert "Ensure this value is greater than or equal to 1." in response.text
         cast.course.refresh_from_db()
         assert cast.course.checkout_minutes == 10
+
+
+class TestCheckOutChecksWhereItComesFrom:
+    """A session that checks the network or the place of a check-in checks a check-out alike."""
+
+    def checked_out(self, cast, session):
+        return AttendanceRecord.objects.get(session=session, student=cast.student).checked_out_at is not None
+
+    def test_the_button_from_outside_the_networks_is_refused(self, client, cast, ending):
+        ending.course.allowed_networks = "10.0.0.0/8"
+        ending.course.save()
+        client.force_login(cast.student)
+        response = client.post(checkout_url(ending), headers=HTMX)
+        assert "only from the school&#x27;s network" in response.text
+        assert not self.checked_out(cast, ending)
+
+    def test_the_button_needs_the_position_near_the_place(self, client, cast, ending):
+        ending.course.latitude, ending.course.longitude, ending.course.radius = 48.8462, 2.3444, 100
+        ending.course.save()
+        client.force_login(cast.student)
+        page = client.get(reverse("attendance:checkin")).text
+        assert "data-locate" in page.split(f'hx-post="{checkout_url(ending)}"')[1].split(">")[0]
+        far = {"latitude": "48.8738", "longitude": "2.2950", "accuracy": "10"}
+        assert "from the place of" in client.post(checkout_url(ending), far, headers=HTMX).text
+        assert "allow this page to use your location" in client.post(checkout_url(ending), headers=HTMX).text
+        assert not self.checked_out(cast, ending)
+        near = {"latitude": "48.8463", "longitude": "2.3445", "accuracy": "10"}
+        assert "Checked out at" in client.post(checkout_url(ending), near, headers=HTMX).text
+
+    def test_an_unreadable_position_is_refused_clearly(self, client, cast, ending):
+        client.force_login(cast.student)
+        response = client.post(checkout_url(ending), {"latitude": "north", "longitude": "2"}, headers=HTMX)
+        assert "cannot be read" in response.text
+        assert not self.checked_out(cast, ending)
+
+    def test_the_check_out_code_from_outside_the_networks_is_refused(self, client, cast, ending):
+        ending.course.allowed_networks = "10.0.0.0/8"
+        ending.course.save()
+        code = services.code_issue(session=ending, by=cast.teacher, purpose=Purpose.CHECK_OUT)
+        client.force_login(cast.student)
+        response = client.post(reverse("attendance:checkin"), {"code": code.code}, headers=HTMX)
+        assert "only from the school&#x27;s network" in response.text
+        assert not self.checked_out(cast, ending)
+
+    def test_the_button_counts_in_the_students_own_limit(self, client, cast, ending, settings):
+        settings.CHECKIN_RATE_PER_STUDENT = 0
+        client.force_login(cast.student)
+        response = client.post(checkout_url(ending), headers=HTMX)
+        assert "Too many check-ins from you" in response.text
+        assert not self.checked_out(cast, ending)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from attendance import selectors, services
-from attendance.forms import CheckinForm
+from attendance.forms import CheckinForm, PositionForm
 from attendance.models import Method
 from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
@@ -84,11 +84,22 @@ def checkout(request, pk):
     if not request.user.is_student:
         raise PermissionDenied
     session = get_object_or_404(sessions_of_student(request.user).select_related("course"), pk=pk)
-    error, record = None, None
-    try:
-        record = services.record_check_out(session=session, student=request.user)
-    except DomainError as refusal:
-        error = refusal.message
+    form = PositionForm(request.POST)
+    error, record = " ".join(form.non_field_errors()) if not form.is_valid() else None, None
+    if not error:
+        try:
+            record = services.check_out_with_button(
+                session=session,
+                student=request.user,
+                address=client_address(request),
+                position=form.cleaned_data["position"],
+            )
+        except DomainError as refusal:
+            error = refusal.message
+        except DatabaseError:
+            logger.exception("Check-out of student %s could not be stored", request.user.pk)
+            error = _("Could not record your check-out. Try again.")
+    if record is None:
         record = selectors.record_of(session, request.user)
     if request.htmx:
         return render(request, "attendance/checkin.html#status", {"session": session, "record": record, "error": error})
