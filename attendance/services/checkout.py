@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from attendance.models import AttendanceRecord, Status, StatusChange
+from attendance.models import AttendanceRecord, Method, Status, StatusChange
 from attendance.services.integrity import check_network, check_place
-from attendance.services.records import push_changes, record_validated_status, records_change
+from attendance.services.records import push_changes, records_change, worse
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, SessionState
 
@@ -76,8 +76,10 @@ def record_check_out(
 
 def records_flag_early_leave(*, session, end, by) -> list[AttendanceRecord]:
     """At closing (`end`: when the session ended), flag the checked-in students who did not check out or checked
-    out before check-out opened, and give them what leaving early counts as in the course (a pending check-in
-    stays pending: validating it applies the flag). Each flag is a line of the record's history.
+    out before check-out opened, and give them what leaving early counts as in the course if it is worse than
+    their status (a pending check-in stays pending: validating it applies the flag). Each flag is a line of the
+    record's history. A record of roll call is not flagged: the student did not check in, so had nothing to
+    check out of.
 
     Expects the caller to hold the session's lock."""
     opens = session.checkout_opens_at(end)
@@ -85,6 +87,7 @@ def records_flag_early_leave(*, session, end, by) -> list[AttendanceRecord]:
         AttendanceRecord.objects.select_for_update(of=("self",))
         .select_related("student")
         .filter(session=session, status__in=CHECKED_IN)
+        .exclude(method=Method.MANUAL)
         .filter(Q(checked_out_at__isnull=True) | Q(checked_out_at__lt=opens))
     )
     AttendanceRecord.objects.filter(pk__in=[r.pk for r in records]).update(left_early=True)
@@ -92,7 +95,9 @@ def records_flag_early_leave(*, session, end, by) -> list[AttendanceRecord]:
         record.left_early = True
 
     def counted(record):
-        return record.status if record.status == Status.PENDING else record_validated_status(record, session.course)
+        if record.status == Status.PENDING:
+            return record.status
+        return worse(record.status, session.course.early_leave_counts_as)
 
     flagged = []
     for missing, reason in [

@@ -30,8 +30,13 @@ def record_validated_status(record: AttendanceRecord, course) -> Status:
     the course counts that as, the worse of the two."""
     status = validated_status(record.is_late)
     if record.left_early:
-        status = max(status, Status(course.early_leave_counts_as), key=SEVERITY.index)
+        status = worse(status, course.early_leave_counts_as)
     return status
+
+
+def worse(*statuses) -> Status:
+    """The most severe of attended statuses (present, late, absent)."""
+    return max((Status(status) for status in statuses), key=SEVERITY.index)
 
 
 def lock_record(record: AttendanceRecord) -> AttendanceRecord:

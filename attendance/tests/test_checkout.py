@@ -230,6 +230,18 @@ class TestLeavingEarly:
         )
         assert records[room.students[1].pk].left_early
 
+    def test_a_status_the_teacher_set_is_not_undone_when_leaving_counts_as_present(self, room, clock, validated):
+        room.course.early_leave_counts_as = EarlyLeave.PRESENT
+        room.course.save()
+        AttendanceRecord.objects.filter(pk=validated[0].pk).update(is_late=True)  # late, but the teacher said present
+        record = self._close(room, clock)[room.students[0].pk]
+        assert (record.left_early, record.status) == (True, Status.PRESENT)
+
+    def test_students_marked_by_roll_call_are_not_flagged(self, room, clock):
+        services.roll_call_save(session=room.session, by=room.teacher, statuses={room.students[0].pk: Status.PRESENT})
+        record = self._close(room, clock)[room.students[0].pk]
+        assert (record.left_early, record.status) == (False, Status.PRESENT)
+
     def test_students_marked_absent_are_not_flagged(self, room, clock):
         records = self._close(room, clock)
         assert {(r.status, r.left_early) for r in records.values()} == {(Status.ABSENT, False)}
