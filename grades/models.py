@@ -213,9 +213,11 @@ class GradingSettings(models.Model):
             raise ValidationError(_("Each letter must start above the next: A above B above C above D."))
 
     def letter(self, percent):
-        """The letter of an average in percent (None: no letter)."""
+        """The letter of an average in percent (None: no letter), as the pages show it: to one decimal, so that
+        an average shown as 90.0 % is an A even when its sum of weighted floats came to 89.99999999999999."""
         if percent is None:
             return ""
+        percent = round(percent, 1)
         for letter, lowest in (("A", self.a_from), ("B", self.b_from), ("C", self.c_from), ("D", self.d_from)):
             if percent >= lowest:
                 return letter

@@ -61,6 +61,13 @@ class TestLetters:
             "",
         ]
 
+    def test_the_letter_is_that_of_the_average_as_shown(self):
+        average = selectors.weighted_average(
+            [(A(100, "0.1"), cell(94)), (A(100, "0.2"), cell(88))], missing_counts_as_zero=True
+        )
+        assert f"{average:.1f}" == "90.0"
+        assert GradingSettings().letter(average) == "A"
+
     def test_a_course_sets_its_own_scale(self):
         rules = GradingSettings(a_from=85, b_from=75, c_from=65, d_from=50)
         assert [rules.letter(p) for p in (86, 80, 50, 49)] == ["A", "B", "D", "F"]
