@@ -170,7 +170,7 @@ class AcademicYearAdmin(admin.ModelAdmin):
         services.academic_year_save(year=obj)
 
     def save_formset(self, request, form, formset, change):
-        _save_inline(request, formset, lambda t: services.term_save(term=t), None)
+        _save_inline(request, formset, lambda t: services.term_save(term=t), lambda t: services.term_delete(term=t))
 
 
 @admin.register(Term)

@@ -71,6 +71,12 @@ def term_save(*, term):
 
 
 @transaction.atomic
+def term_delete(*, term):
+    """Delete a term; one that courses or their work belong to is protected by the database."""
+    term.delete()
+
+
+@transaction.atomic
 def course_set_archived(*, course, archived):
     course.archived = archived
     course.save(update_fields=["archived"])

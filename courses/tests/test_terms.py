@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import AdminFactory
 from courses import selectors, services
-from courses.models import Course, Term
+from courses.models import AcademicYear, Course, Term
 from courses.tests.factories import AcademicYearFactory, TermFactory
 from courses.tests.test_views import CHECKOUT
 
@@ -100,6 +100,25 @@ class TestAdmin:
         assert response.status_code == 200
         assert "Term 1 and Term 2 overlap." in response.text
         assert not Term.objects.exists()
+
+    def test_a_term_is_deleted_from_its_year_unless_a_course_belongs_to_it(self, client, cast):
+        client.force_login(AdminFactory())
+        client.post(reverse("admin:courses_academicyear_add"), self.year_form())
+        year = AcademicYear.objects.get()
+        first, second = Term.objects.order_by("starts_on")
+        cast.course.term = first
+        cast.course.save()
+        form = self.year_form(
+            **{"terms-INITIAL_FORMS": 2, "terms-0-id": first.pk, "terms-1-id": second.pk, "terms-0-year": year.pk}
+        )
+        form |= {"terms-1-year": year.pk, "terms-0-DELETE": "on", "terms-1-DELETE": "on"}
+        response = client.post(reverse("admin:courses_academicyear_change", args=[year.pk]), form, follow=True)
+        assert response.status_code == 200
+        assert "would require deleting the following protected related objects" in response.text
+        assert Term.objects.count() == 2
+        form["terms-0-DELETE"] = ""
+        client.post(reverse("admin:courses_academicyear_change", args=[year.pk]), form)
+        assert list(Term.objects.values_list("name", flat=True)) == ["Term 1"]
 
     def test_a_term_outside_the_new_year_is_refused(self, client):
         client.force_login(AdminFactory())
