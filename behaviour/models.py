@@ -65,7 +65,7 @@ class BehaviourRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="behaviour_records", verbose_name=_("student")
     )
     course = models.ForeignKey(
-        Course, on_delete=models.CASCADE, related_name="behaviour_records", verbose_name=_("course")
+        Course, on_delete=models.PROTECT, related_name="behaviour_records", verbose_name=_("course")
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="records", verbose_name=_("category"))
     polarity = models.CharField(_("positive or negative"), max_length=10, choices=Polarity.choices)

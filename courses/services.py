@@ -89,7 +89,7 @@ def course_delete(*, course):
             course.delete()
     except ProtectedError:
         raise DomainError(
-            _("%(course)s has attendance records or grades, so it cannot be deleted; archive it instead.")
+            _("%(course)s has attendance, grades or behaviour records, so it cannot be deleted; archive it instead.")
             % {"course": course}
         )
 

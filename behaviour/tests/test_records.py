@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from behaviour.models import BehaviourRecord, Category, CategoryUse, Polarity
 from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory
-from courses.tests.factories import EnrollmentFactory
+from courses.tests.factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,12 @@ def test_a_long_list_comes_in_pages_that_keep_the_filters(client, cast):
     assert len(first.context["page"]) == 50
     assert "?page=2&amp;polarity=positive" in first.content.decode()
     assert len(client.get(url, {"polarity": "positive", "page": 2}).context["page"]) == 6
+
+
+def test_a_course_with_behaviour_records_is_kept_and_says_why(client, cast):
+    course = CourseFactory(teachers=[cast.teacher])
+    BehaviourRecordFactory(course=course, author=cast.teacher)
+    client.force_login(cast.teacher)
+    response = client.post(reverse("courses:course_delete", args=[course.pk]), follow=True)
+    assert "has attendance, grades or behaviour records, so it cannot be deleted" in response.text
+    assert BehaviourRecord.objects.filter(course=course).exists()

@@ -71,7 +71,7 @@ class TestCourseManagement:
     def test_deleting_a_course_with_attendance_is_refused_with_the_reason(self, teacher_client, cast):
         assert cast.session.records.exists()
         response = teacher_client.post(reverse("courses:course_delete", args=[cast.course.pk]), follow=True)
-        assert "has attendance records or grades, so it cannot be deleted; archive it instead" in response.text
+        assert "has attendance, grades or behaviour records, so it cannot be deleted; archive it" in response.text
         assert Course.objects.filter(pk=cast.course.pk).exists()
 
     def test_deleting_a_course_without_attendance_works(self, teacher_client, cast):
