@@ -114,12 +114,12 @@ def _unmatched_reason(*, student, typed, open_sessions, tries, now):
     """Why a code matched none of the student's open sessions. A code of theirs that has expired is no wrong
     code: the tries it took go back. Any other is wrong: it counts in the student's hour, and against each
     session whose try it took."""
-    too_many = _too_many_wrong_codes(student)
-    hourly = _("Too many wrong codes in the last hour. Ask your teacher.")
     codes = AttendanceCode.objects.filter(session__in=open_sessions).order_by("-issued_at")[:RECOGNISED_PERIODS]
     if open_sessions and any(code_was(code, typed, now) for code in codes):
         counters.give_back(tries)
-        return hourly if too_many else _("This code has expired. Ask your teacher for the current one.")
+        return _("This code has expired. Ask your teacher for the current one.")
+    too_many = _too_many_wrong_codes(student)
+    hourly = _("Too many wrong codes in the last hour. Ask your teacher.")
     left = _count_wrong_code(student, tries)
     if too_many:
         return hourly

@@ -123,6 +123,16 @@ class TestSubmit:
         with pytest.raises(DomainError, match="Too many wrong codes in the last hour"):
             submit(outsider, "ZZZZZZ")
 
+    def test_an_expired_code_is_not_a_wrong_one_for_the_hourly_limit(self, room, settings):
+        settings.CHECKIN_WRONG_CODES_PER_HOUR = 1
+        expired = room.code.code
+        services.code_issue(session=room.session, by=room.teacher)
+        for _ in range(3):
+            with pytest.raises(DomainError, match="expired"):
+                submit(room.students[0], expired)
+        with pytest.raises(DomainError, match="Wrong code"):
+            submit(room.students[0], "ZZZZZZ")
+
     def test_a_closed_session_refuses_check_in(self, room):
         services.session_close(session=room.session, by=room.teacher)
         with pytest.raises(DomainError, match="None of your sessions is open"):
