@@ -7,6 +7,7 @@ from attendance import uploads
 from attendance.models import CODE_LENGTH, Reason, Status
 from attendance.services import ROLL_CALL_STATUSES
 from attendance.services.integrity import Position
+from attendance_system.fields import ModelMultipleChoiceField
 
 
 class PositionForm(forms.Form):
@@ -90,7 +91,7 @@ class RollCallForm(forms.Form):
         }
 
 
-class SessionChoiceField(forms.ModelMultipleChoiceField):
+class SessionChoiceField(ModelMultipleChoiceField):
     """Sessions named with what happened there (`status` annotated by selectors.sessions_to_justify)."""
 
     def label_from_instance(self, session):

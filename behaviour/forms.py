@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from attendance_system.fields import ModelMultipleChoiceField
 from behaviour.models import BehaviourRecord, Event, ParticipationStatus, Polarity
 
 
@@ -12,7 +13,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StudentChoiceField(forms.ModelMultipleChoiceField):
+class StudentChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, student):
         return f"{student.get_full_name() or student.email} ({student.student_number or '—'})"
 

@@ -17,10 +17,10 @@ from attendance.models import AttendanceRecord, Justification
 from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
 from courses.models import Enrollment
+from tests.strategies import ANY_TEXT
 
 pytestmark = pytest.mark.django_db
 
-ANY_TEXT = st.text(max_size=40)
 # Run inside one test's transaction, so the examples share the cast; each checks that nothing changed.
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

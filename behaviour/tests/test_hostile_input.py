@@ -3,13 +3,12 @@
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from behaviour.models import BehaviourRecord, Event, Participation
+from tests.strategies import ANY_TEXT
 
 pytestmark = pytest.mark.django_db
 
-ANY_TEXT = st.text(max_size=40)
 EXAMPLES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

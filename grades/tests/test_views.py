@@ -13,6 +13,7 @@ from courses.tests.factories import EnrollmentFactory, TermFactory
 from grades.models import Assessment, Marker, Release, Score, ScoreChange
 from grades.tests.factories import AssessmentFactory, ScoreFactory
 from notifications.models import Kind, Notification
+from tests.strategies import ANY_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ class TestScoreGrid:
         assert not Score.objects.exists()
 
 
-@given(typed=st.text(max_size=40))
+@given(typed=ANY_TEXT)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_in_a_cell_is_saved_whole_or_refused_never_a_500(teacher_client, cast, quiz, typed):
     before = list(Score.objects.values_list("value", "marker"))
