@@ -62,12 +62,31 @@ DANGEROUS_ACTIONS = {
 
 
 def _objects(reader):
-    """Every object of the file, those packed in compressed object streams included, referred to or not."""
+    """Every object of the file, those packed in compressed object streams included, referred to or not; and
+    every object the file refers to from its trailer on, listed in its cross-reference tables or not (a reader
+    that repairs a file finds those by their `obj` lines, and so does pypdf)."""
     for generation, numbers in reader.xref.items():
         for number in numbers:
             yield reader.get_object(IndirectObject(number, generation, reader))
     for number in reader.xref_objStm:
         yield reader.get_object(number)
+    yield from _referred(reader.trailer)
+
+
+def _referred(trailer):
+    seen, stack = set(), [trailer]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+            yield item
+        if isinstance(item, DictionaryObject):
+            stack.extend(dict.values(item))
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
 
 
 def _dictionaries(root):

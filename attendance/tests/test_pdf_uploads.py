@@ -16,9 +16,10 @@ from attendance_system.errors import DomainError
 pytestmark = pytest.mark.django_db
 
 
-def raw_pdf(catalog=b"", page=b"", *more):
+def raw_pdf(catalog=b"", page=b"", *more, listed=None):
     """A one-page PDF written by hand: the catalog (object 1) and the page (3) with extra entries, then objects
-    4, 5, ... with a classic cross-reference table."""
+    4, 5, ... with a classic cross-reference table of the first `listed` objects (all by default: a reader that
+    repairs a file finds the others by their `obj` lines)."""
     bodies = [
         b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -31,10 +32,11 @@ def raw_pdf(catalog=b"", page=b"", *more):
     for number, body in enumerate(bodies, 1):
         offsets.append(out.tell())
         out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    offsets = offsets[:listed]
     table = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
     out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, table))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, table))
     return out.getvalue()
 
 
@@ -86,6 +88,16 @@ ACTIVE_PDFS = {
     "javascript-on-opening": (raw_pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), SCRIPT),
     "javascript-in-the-names": (
         raw_pdf(b"/Names << /JavaScript << /Names [(x) 4 0 R] >> >>", b"", b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+        SCRIPT,
+    ),
+    "script-left-out-of-the-cross-references": (
+        raw_pdf(
+            b"",
+            b"/Annots [4 0 R]",
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A 5 0 R >>",
+            b"<< /S /JavaScript /JS (app.alert(1)) >>",
+            listed=4,
+        ),
         SCRIPT,
     ),
     "escaped-name": (raw_pdf(b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>"), SCRIPT),
