@@ -27,14 +27,16 @@ def _push(notifications, counts):
 
 
 def _email_later(notification):
-    from notifications.tasks import send_notification_email
+    from notifications.tasks import record_email_state, send_notification_email
 
     def enqueue():
         try:
             send_notification_email.enqueue(notification.pk)
-        except Exception:
-            # The notice is stored and shown in the app; a queue that is down must not undo the action.
+        except Exception as error:
+            # The notice is stored and shown in the app; a queue that is down must not undo the action, and the
+            # email that never went is recorded as failed, for administrators.
             logger.exception("Could not queue the email for notification %s", notification.pk)
+            record_email_state(notification.pk, 0, EmailStatus.FAILED, repr(error))
 
     transaction.on_commit(enqueue)
 

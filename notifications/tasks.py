@@ -27,7 +27,7 @@ def _message(notification):
     return message
 
 
-def _record(notification_id, attempt, status, error=""):
+def record_email_state(notification_id, attempt, status, error=""):
     """Keep where the email stands on the notification, for administrators (a filter in Django admin)."""
     Notification.objects.filter(pk=notification_id).update(
         email_status=status, email_attempts=attempt, email_error=error[:500]
@@ -46,13 +46,13 @@ def send_notification_email(notification_id, attempt=1):
     except Exception as error:
         logger.exception("Sending notification %s failed (attempt %d of %d)", notification_id, attempt, MAX_ATTEMPTS)
         if attempt >= MAX_ATTEMPTS:
-            _record(notification_id, attempt, EmailStatus.FAILED, repr(error))
+            record_email_state(notification_id, attempt, EmailStatus.FAILED, repr(error))
             return "failed"
-        _record(notification_id, attempt, EmailStatus.RETRYING, repr(error))
+        record_email_state(notification_id, attempt, EmailStatus.RETRYING, repr(error))
         retry = send_notification_email
         if default_task_backend.supports_defer:
             retry = retry.using(run_after=timezone.now() + timedelta(minutes=attempt))
         retry.enqueue(notification_id, attempt + 1)
         return "retrying"
-    _record(notification_id, attempt, EmailStatus.SENT)
+    record_email_state(notification_id, attempt, EmailStatus.SENT)
     return "sent"

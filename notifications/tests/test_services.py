@@ -1,9 +1,11 @@
+from unittest.mock import patch
+
 import pytest
 from django.core import mail
 
 from accounts.tests.factories import StudentFactory
 from notifications import live, selectors, services
-from notifications.models import Kind, Notification, Preference
+from notifications.models import EmailStatus, Kind, Notification, Preference
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,20 @@ class TestNotify:
             services.notify(user, Kind.SESSION_CANCELLED, "x")
         assert pushed == [] and mail.outbox == []
         assert len(callbacks) == 3
+
+    def test_an_email_that_cannot_be_queued_is_recorded_as_failed(self, pushed, django_capture_on_commit_callbacks):
+        user = StudentFactory()
+        with (
+            patch("notifications.tasks.send_notification_email") as task,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            task.enqueue.side_effect = ConnectionError("queue down")
+            notification = services.notify(user, Kind.SESSION_CANCELLED, "x")
+        notification.refresh_from_db()
+        assert (notification.email_status, notification.email_error) == (
+            EmailStatus.FAILED,
+            "ConnectionError('queue down')",
+        )
 
     def test_a_kind_the_user_wants_in_app_only_is_not_emailed(self, pushed, django_capture_on_commit_callbacks):
         user = StudentFactory()
