@@ -14,6 +14,7 @@ from accounts.services import (
     USER_CSV_COLUMNS,
     login_unlock,
     parent_link_add,
+    parent_links_delete,
     user_save,
     users_delete,
     users_import_csv,
@@ -95,8 +96,7 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
         # Only new links come back: existing ones are read-only (ChildLinkInline).
         for link in formset.save(commit=False):
             parent_link_add(parent=link.parent, child=link.child)
-        for link in formset.deleted_objects:
-            link.delete()
+        parent_links_delete(links=formset.deleted_objects)
 
     def get_urls(self):
         return [
@@ -142,6 +142,12 @@ class ParentLinkAdmin(RefusalsAsMessages, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The admin logs and redirects to the saved row: give the form's instance its primary key.
         obj.pk = parent_link_add(parent=obj.parent, child=obj.child).pk
+
+    def delete_model(self, request, obj):
+        parent_links_delete(links=[obj])
+
+    def delete_queryset(self, request, queryset):
+        parent_links_delete(links=queryset)
 
 
 @admin.register(LoginLock)

@@ -72,6 +72,16 @@ def users_delete(*, users):
 
 
 @transaction.atomic
+def parent_links_delete(*, links):
+    """Unlink parents from children: each parent's live sockets close, since they were let into their former
+    child's session rooms, and their pages reconnect under what they may see now."""
+    links = list(links)
+    ParentLink.objects.filter(pk__in=[link.pk for link in links]).delete()
+    for parent_id in {link.parent_id for link in links}:
+        live.close_sockets(parent_id)
+
+
+@transaction.atomic
 def parent_link_add(*, parent, child):
     """Link a parent to a student (at most two parents per student; the rule is ParentLink.clean)."""
     existing = ParentLink.objects.filter(parent=parent, child=child).first()

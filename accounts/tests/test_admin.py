@@ -262,3 +262,19 @@ def test_a_password_set_by_an_administrator_closes_the_sockets_and_lifts_the_loc
     assert closed_sockets == [user.pk]
     assert not LoginLock.objects.exists()
     assert Client().post(reverse("accounts:login"), {"username": "sam@school.org", "password": new}).status_code == 302
+
+
+class TestUnlinkingEndsTheParentsSockets:
+    def test_deleting_a_link_closes_the_parents_sockets(self, admin_client, closed_sockets, cast):
+        link = ParentLink.objects.get(parent=cast.parent, child=cast.student)
+        response = admin_client.post(reverse("admin:accounts_parentlink_delete", args=[link.pk]), {"post": "yes"})
+        assert response.status_code == 302
+        assert not ParentLink.objects.filter(pk=link.pk).exists()
+        assert closed_sockets == [cast.parent.pk]
+
+    def test_deleting_links_in_bulk_closes_each_parents_sockets(self, admin_client, closed_sockets, cast):
+        links = ParentLink.objects.filter(parent__in=[cast.parent, cast.other_parent])
+        data = {"action": "delete_selected", "post": "yes", "_selected_action": [link.pk for link in links]}
+        admin_client.post(reverse("admin:accounts_parentlink_changelist"), data)
+        assert not ParentLink.objects.exists()
+        assert sorted(closed_sockets) == sorted([cast.parent.pk, cast.other_parent.pk])
