@@ -53,5 +53,6 @@ def seed(*, teacher, course, students):
 
 
 def delete(*, users):
-    """The demo's events that no longer belong to a course (their records go with the courses and students)."""
+    """The demo's behaviour records (they keep their course from being deleted) and events."""
+    BehaviourRecord.objects.filter(student__in=users).delete()
     Event.objects.filter(created_by__in=users).delete()

@@ -162,9 +162,9 @@ class Command(BaseCommand):
 
     def _delete(self):
         codes = [c[0] for c in COURSES]
+        users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
+        behaviour_demo.delete(users=users)
         AttendanceRecord.objects.filter(session__course__code__in=codes).delete()
         Course.objects.filter(code__in=codes).delete()
-        users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN)
         AttendanceRecord.objects.filter(student__in=users).delete()
-        behaviour_demo.delete(users=users)
         users.delete()
