@@ -77,6 +77,11 @@ def _tally(others, cells):
     )
 
 
+def cell_tally(status):
+    """The Tally of one register cell: a record's status, or None when there is none."""
+    return _tally(Counter() if status == Status.PRESENT else Counter({status: 1}), 1)
+
+
 def _cells_not_present(enrollments, sessions):
     """The register cells of `enrollments` x `sessions` (querysets) that are not present records, in one query:
     ({enrolment id: {status: number}}, {session id: {status: number}}, {session id: ids of the students

@@ -18,7 +18,7 @@ from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
 from attendance_system import params, spreadsheets
 from courses import selectors as course_selectors
-from reports import exports, selectors
+from reports import exports, profile, selectors
 from reports.selectors import is_at_risk
 
 
@@ -258,3 +258,12 @@ def student_report(request, course_pk, student_pk):
         },
     }
     return render(request, "reports/student_report.html", context)
+
+
+@login_required
+def student_profile(request, pk):
+    """One student's attendance, scores, behaviour and participation: for them, their parents, their teachers
+    (the courses they teach) and administrators."""
+    student = get_object_or_404(profile.students_with_profile_visible_to(request.user), pk=pk)
+    context = {"student": student, **profile.student_profile(student, viewer=request.user)}
+    return render(request, "reports/student_profile.html", context)

@@ -26,6 +26,19 @@
       options: { scales: { y: { min: 0, max: 100 } } }
     });
   }
+  if (data.scores) {
+    draw("scores", {
+      type: "line",
+      data: {
+        labels: data.scores.map(function (point) { return point.label; }),
+        datasets: [
+          { label: labels.score, data: data.scores.map(function (point) { return point.score; }), borderColor: "#0d6efd", tension: 0.2 },
+          { label: labels.mean, data: data.scores.map(function (point) { return point.mean; }), borderColor: "#6c757d", borderDash: [6, 4] }
+        ]
+      },
+      options: { scales: { x: { ticks: { display: false } }, y: { min: 0, max: 100 } } }
+    });
+  }
   if (data.statuses) draw("statuses", {
     type: "doughnut",
     data: {

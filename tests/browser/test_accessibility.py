@@ -13,6 +13,8 @@ from attendance.tests.factories import AttendanceRecordFactory, JustificationFac
 from behaviour.tests.factories import BehaviourRecordFactory, ParticipationFactory
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+from grades.models import Release
+from grades.tests.factories import AssessmentFactory, ScoreFactory
 from notifications.tests.factories import NotificationFactory
 from tests.browser.checks import axe_check
 from tests.browser.test_teacher_journey import log_in
@@ -49,6 +51,8 @@ def scene():
     for polarity in ("positive", "negative", "negative", "negative"):
         BehaviourRecordFactory(student=student, course=course, author=teacher, polarity=polarity)
     event = ParticipationFactory(student=student, event__course=course, event__created_by=teacher, status="award").event
+    quiz = AssessmentFactory(course=course, release=Release.NOW)
+    ScoreFactory(assessment=quiz, student=student)
     return {"course": course, "student": student, "live": live, "event": event}
 
 
@@ -62,6 +66,7 @@ def pages_for(role, course, student, live, event):
         "profile": "/accounts/profile/",
     }
     report = f"/courses/{course.pk}/students/{student.pk}/report/"
+    common["student profile"] = f"/students/{student.pk}/"
     if role == "teacher":
         return common | {
             "course list": "/courses/",
