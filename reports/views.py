@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.selectors import children_of, children_visible_to, role_counts
+from accounts.selectors import children_of, children_visible_to, contacts_of, role_counts
 from attendance import selectors as attendance_selectors
 from attendance.forms import CheckinForm
 from attendance.models import Status
@@ -265,5 +265,11 @@ def student_profile(request, pk):
     """One student's attendance, scores, behaviour and participation: for them, their parents, their teachers
     (the courses they teach) and administrators."""
     student = get_object_or_404(profile.students_with_profile_visible_to(request.user), pk=pk)
-    context = {"student": student, **profile.student_profile(student, viewer=request.user)}
+    context = {
+        "student": student,
+        # The student record's contacts are for the adults around the student, not the student's own page.
+        "contacts": None if request.user == student else list(contacts_of(student)),
+        "contacts_editable": children_visible_to(request.user).filter(pk=student.pk).exists(),
+        **profile.student_profile(student, viewer=request.user),
+    }
     return render(request, "reports/student_profile.html", context)

@@ -60,6 +60,7 @@ TABLE = {
     "accounts:login": ("get", no_args, outcomes(302, anonymous=200)),
     "accounts:logout": ("get", no_args, outcomes(405, anonymous=405)),
     "accounts:profile": ("get", no_args, EVERYONE),
+    "accounts:contacts_edit": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
     "accounts:register": ("get", no_args, outcomes(404, anonymous=404)),
     "accounts:password_change": ("get", no_args, EVERYONE),
     "accounts:password_change_done": ("get", no_args, EVERYONE),

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Contact
 from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
 from attendance import services
 from attendance.models import Status
@@ -53,6 +54,7 @@ def scene():
     event = ParticipationFactory(student=student, event__course=course, event__created_by=teacher, status="award").event
     quiz = AssessmentFactory(course=course, release=Release.NOW)
     ScoreFactory(assessment=quiz, student=student)
+    Contact.objects.create(student=student, name="Maria Stone", relation="mother", phone="0612345678")
     return {"course": course, "student": student, "live": live, "event": event}
 
 
@@ -96,6 +98,7 @@ def pages_for(role, course, student, live, event):
     if role == "parent":
         return common | {
             "child": f"/children/{student.pk}/",
+            "contacts": f"/accounts/students/{student.pk}/contacts/",
             "justification form": f"/justifications/new/?student={student.pk}",
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
