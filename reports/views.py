@@ -180,6 +180,7 @@ def course_report(request, pk):
             "statuses": [total.present, total.late, total.absent, total.excused],
             "distribution": _distribution(row.tally for row in rows),
             "threshold": course.risk_threshold,
+            "scatter": selectors.rate_against_score(course, students),
         },
     }
     return render(request, "reports/course_report.html", context)

@@ -39,6 +39,28 @@
       options: { scales: { x: { ticks: { display: false } }, y: { min: 0, max: 100 } } }
     });
   }
+  if (data.scatter) {
+    draw("scatter", {
+      type: "scatter",
+      data: {
+        datasets: [{
+          label: labels.students,
+          data: data.scatter.map(function (point) { return { x: point.rate, y: point.score, name: point.name }; }),
+          backgroundColor: "#0d6efd"
+        }]
+      },
+      options: {
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: function (item) { return item.raw.name + ": " + item.raw.x + " %, " + item.raw.y + " %"; } } }
+        },
+        scales: {
+          x: { min: 0, max: 100, title: { display: true, text: labels.rate } },
+          y: { min: 0, max: 100, title: { display: true, text: labels.score } }
+        }
+      }
+    });
+  }
   if (data.statuses) draw("statuses", {
     type: "doughnut",
     data: {

@@ -1,4 +1,5 @@
-"""A parent opens their child's profile from the child's page and sees both charts drawn."""
+"""A parent opens their child's profile from the child's page and sees both charts drawn; a teacher sees their
+students' attendance against their scores on the course report."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -21,8 +22,15 @@ from tests.browser.test_teacher_journey import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_a_parent_opens_their_childs_profile_and_sees_the_charts(page, server):
-    teacher = TeacherFactory()
+DRAWN = (
+    'name => window.Chart && Chart.getChart(document.querySelector(`canvas[data-chart="${name}"]`))'
+    ' && Chart.getChart(document.querySelector(`canvas[data-chart="${name}"]`)).data.datasets[0].data.length'
+)
+
+
+def ann_in_maths():
+    """Ann, in MATH1 for six weeks: three sessions (one absent), two released scores (60 % and 80 %), a record."""
+    teacher = TeacherFactory(email="t@school.org")
     student = StudentFactory(first_name="Ann", last_name="Stone")
     ParentFactory(email="p@school.org", children=[student])
     course = CourseFactory(code="MATH1", subject="Mathematics", teachers=[teacher])
@@ -38,7 +46,11 @@ def test_a_parent_opens_their_childs_profile_and_sees_the_charts(page, server):
         )
         ScoreFactory(assessment=assessment, student=student, value=Decimal(value))
     BehaviourRecordFactory(student=student, course=course, author=teacher)
+    return course
 
+
+def test_a_parent_opens_their_childs_profile_and_sees_the_charts(page, server):
+    ann_in_maths()
     log_in(page, server, "p@school.org")
     page.get_by_role("link", name="Ann Stone").first.click()
     page.get_by_role("link", name="Student profile").click()
@@ -47,13 +59,21 @@ def test_a_parent_opens_their_childs_profile_and_sees_the_charts(page, server):
     expect(page.locator("#profile-subjects")).to_contain_text("Mathematics: 70.0 %")
     for name in ("scores", "weekly"):
         # Chart.js keeps a chart per canvas it has drawn, with the data it drew.
-        page.wait_for_function(
-            'name => window.Chart && Chart.getChart(document.querySelector(`canvas[data-chart="${name}"]`))'
-            ' && Chart.getChart(document.querySelector(`canvas[data-chart="${name}"]`)).data.datasets[0].data.length',
-            arg=name,
-        )
+        page.wait_for_function(DRAWN, arg=name)
     points = page.evaluate(
         "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scores\"]')).data.datasets[0].data"
     )
     assert points == [60, 80]
+    assert not axe_check(page, server)
+
+
+def test_a_teacher_sees_attendance_against_scores_on_the_course_report(page, server):
+    course = ann_in_maths()
+    log_in(page, server, "t@school.org")
+    page.goto(f"{server}/courses/{course.pk}/report/")
+    page.wait_for_function(DRAWN, arg="scatter")
+    points = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scatter\"]')).data.datasets[0].data"
+    )
+    assert [(p["name"], p["x"], p["y"]) for p in points] == [("Ann Stone", 66.7, 70.0)]
     assert not axe_check(page, server)
