@@ -4,6 +4,7 @@ report, exports."""
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,7 +19,7 @@ from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
 from attendance_system import params, spreadsheets
 from courses import selectors as course_selectors
-from reports import exports, profile, selectors
+from reports import exports, profile, progress, selectors
 from reports.selectors import is_at_risk
 
 
@@ -274,3 +275,17 @@ def student_profile(request, pk):
         **profile.student_profile(student, viewer=request.user),
     }
     return render(request, "reports/student_profile.html", context)
+
+
+@login_required
+def progress_dashboard(request):
+    """Students, average score, attendance rate, high performers, subjects and the three alert lists: the
+    institution's for administrators, their courses' for teachers."""
+    if not (request.user.is_admin or request.user.is_teacher):
+        raise Http404
+    context = {
+        **progress.overview_for(request.user),
+        "high_average": settings.HIGH_PERFORMER_MIN_AVERAGE,
+        "high_attendance": settings.HIGH_PERFORMER_MIN_ATTENDANCE,
+    }
+    return render(request, "reports/progress.html", context)

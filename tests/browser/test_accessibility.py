@@ -85,6 +85,7 @@ def pages_for(role, course, student, live, event):
             "event": f"/behaviour/events/{event.pk}/",
             "record participation": f"/behaviour/courses/{course.pk}/events/new/",
             "student behaviour": f"/behaviour/students/{student.pk}/",
+            "progress": "/progress/",
         }
     if role == "student":
         return common | {
@@ -103,7 +104,7 @@ def pages_for(role, course, student, live, event):
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
         }
-    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/"}
+    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/", "progress": "/progress/"}
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student", "teacher", "parent", "admin"])
