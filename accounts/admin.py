@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.forms import AdminLoginForm, AdminPasswordForm, UserImportForm
-from accounts.models import LoginLock, ParentLink, User
+from accounts.models import Contact, LoginLock, ParentLink, User
 from accounts.services import (
     USER_CSV_COLUMNS,
+    contacts_update,
     login_unlock,
     parent_link_add,
     parent_links_delete,
@@ -53,6 +54,15 @@ class ChildLinkInline(admin.TabularInline):
         return False
 
 
+class ContactInline(admin.TabularInline):
+    """A student's guardians and emergency contacts, saved through the service (UserAdmin.save_formset)."""
+
+    model = Contact
+    fk_name = "student"
+    extra = 0
+    fields = ["name", "relation", "phone", "email", "is_emergency_contact", "position"]
+
+
 @admin.register(User)
 class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
     ordering = ["last_name", "first_name"]
@@ -90,7 +100,14 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
     def delete_queryset(self, request, queryset):
         users_delete(users=queryset)
 
+    def get_inlines(self, request, obj):
+        return [ChildLinkInline, ContactInline] if obj and obj.is_student else [ChildLinkInline]
+
     def save_formset(self, request, form, formset, change):
+        if formset.model is Contact:
+            saved = formset.save(commit=False)
+            contacts_update(student=form.instance, saved=saved, deleted=formset.deleted_objects)
+            return None
         if formset.model is not ParentLink:
             return super().save_formset(request, form, formset, change)
         # Only new links come back: existing ones are read-only (ChildLinkInline).
@@ -185,3 +202,24 @@ class LoginLockAdmin(admin.ModelAdmin):
             login_unlock(kind=lock.kind, value=lock.value)
         message = ngettext("%(count)d lock lifted.", "%(count)d locks lifted.", len(locks))
         self.message_user(request, message % {"count": len(locks)}, messages.SUCCESS)
+
+
+@admin.register(Contact)
+class ContactAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    """Every student's guardians and emergency contacts, to search them; each is saved through the service."""
+
+    list_display = ["name", "relation", "student", "phone", "email", "is_emergency_contact"]
+    list_filter = ["is_emergency_contact"]
+    search_fields = ["name", "phone", "email", "student__first_name", "student__last_name", "student__student_number"]
+    list_select_related = ["student"]
+    autocomplete_fields = ["student"]
+
+    def save_model(self, request, obj, form, change):
+        contacts_update(student=obj.student, saved=[obj])
+
+    def delete_model(self, request, obj):
+        contacts_update(student=obj.student, deleted=[obj])
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset.select_related("student"):
+            contacts_update(student=contact.student, deleted=[contact])

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import User
+from accounts.models import Contact, User
 from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
 
@@ -101,3 +101,16 @@ class ResetForm(PasswordResetForm):
         """Active accounts with this email, including those an import made without a password: "Forgot your
         password?" is how they choose their first one."""
         return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "relation", "phone", "email", "is_emergency_contact", "position"]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
+
+
+# A student's contacts, edited on one page: a row per contact and a blank one to add, each with a box to delete.
+ContactFormSet = forms.inlineformset_factory(
+    User, Contact, form=ContactForm, fk_name="student", extra=1, can_delete=True, max_num=10, validate_max=True
+)

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +141,53 @@ class ParentLink(models.Model):
         others = ParentLink.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
         if self.child_id and others.count() >= MAX_PARENTS:
             raise ValidationError({"child": _("%(child)s already has two parents linked.") % {"child": self.child}})
+
+
+phone_number = RegexValidator(
+    r"^\+?[0-9][0-9 ().-]{2,29}$",
+    _("Enter a phone number: digits, spaces and + ( ) . - only, such as +33 6 12 34 56 78."),
+    code="phone",
+)
+
+
+class Contact(models.Model):
+    """A student's guardian or emergency contact, as the school's student record keeps them: shown to the
+    student's teachers and administrators, kept by administrators and the student's parents."""
+
+    student = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        limit_choices_to={"role": Role.STUDENT},
+        verbose_name=_("student"),
+    )
+    name = models.CharField(_("name"), max_length=150, validators=[no_control_characters])
+    relation = models.CharField(
+        _("relation"),
+        max_length=60,
+        validators=[no_control_characters],
+        help_text=_("Such as mother, uncle, neighbour."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_number])
+    email = models.EmailField(_("email"), blank=True)
+    is_emergency_contact = models.BooleanField(_("emergency contact"), default=False)
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Contacts are listed by this number, lowest first: call them in this order.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("guardian or emergency contact")
+        verbose_name_plural = _("guardians and emergency contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.relation})"
+
+    def clean(self):
+        if self.student_id and not self.student.is_student:
+            raise ValidationError({"student": _("%(user)s is not a student.") % {"user": self.student}})
+        if not (self.phone or self.email):
+            raise ValidationError(_("Give a phone number or an email address, so that the contact can be reached."))
 
 
 class LockKind(models.TextChoices):

@@ -82,6 +82,23 @@ def parent_links_delete(*, links):
 
 
 @transaction.atomic
+def contacts_update(*, student, saved=(), deleted=()):
+    """Keep a student's guardians and emergency contacts: save the `saved` ones (new or changed) and delete the
+    `deleted` ones, all or nothing. Every contact must be the student's."""
+    for contact in [*saved, *deleted]:
+        if contact.student_id not in (None, student.pk):
+            raise DomainError(_("That contact is not %(student)s's.") % {"student": student})
+    for contact in deleted:
+        if contact.pk:
+            contact.delete()
+    for contact in saved:
+        contact.student = student
+        contact.full_clean()
+        contact.save()
+    return list(student.contacts.all())
+
+
+@transaction.atomic
 def parent_link_add(*, parent, child):
     """Link a parent to a student (at most two parents per student; the rule is ParentLink.clean)."""
     existing = ParentLink.objects.filter(parent=parent, child=child).first()

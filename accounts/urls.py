@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("register/", views.register, name="register"),
+    path("students/<int:pk>/contacts/", views.contacts_edit, name="contacts_edit"),
     path(
         "password/change/",
         views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

@@ -4,11 +4,12 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import services
-from accounts.forms import ProfileForm, StudentRegistrationForm
+from accounts.forms import ContactFormSet, ProfileForm, StudentRegistrationForm
+from accounts.selectors import children_visible_to
 from notifications import live
 
 
@@ -66,3 +67,16 @@ class LogoutView(auth_views.LogoutView):
         if user_id is not None:
             live.close_sockets(user_id)
         return response
+
+
+@login_required
+def contacts_edit(request, pk):
+    """A student's guardians and emergency contacts, kept by their parents and administrators."""
+    student = get_object_or_404(children_visible_to(request.user), pk=pk)
+    formset = ContactFormSet(request.POST or None, instance=student, prefix="contacts")
+    if request.method == "POST" and formset.is_valid():
+        saved = formset.save(commit=False)
+        services.contacts_update(student=student, saved=saved, deleted=formset.deleted_objects)
+        messages.success(request, _("The contacts of %(student)s were saved.") % {"student": student})
+        return redirect("reports:student_profile", student.pk)
+    return render(request, "accounts/contacts_edit.html", {"student": student, "formset": formset})

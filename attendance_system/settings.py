@@ -177,6 +177,19 @@ try:
 except ValueError:
     raise SystemExit("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM must be a date (YYYY-MM-DD) or empty.") from None
 
+# Progress dashboards and alerts (README, "Student profile, dashboards and alerts"), in percent: a high performer
+# averages at least HIGH_PERFORMER_MIN_AVERAGE with an attendance rate of at least HIGH_PERFORMER_MIN_ATTENDANCE;
+# an average below LOW_PERFORMANCE_BELOW is an alert.
+HIGH_PERFORMER_MIN_AVERAGE = env.float("HIGH_PERFORMER_MIN_AVERAGE", default=85.0)
+HIGH_PERFORMER_MIN_ATTENDANCE = env.float("HIGH_PERFORMER_MIN_ATTENDANCE", default=95.0)
+LOW_PERFORMANCE_BELOW = env.float("LOW_PERFORMANCE_BELOW", default=60.0)
+if not all(
+    0 <= value <= 100 for value in (HIGH_PERFORMER_MIN_AVERAGE, HIGH_PERFORMER_MIN_ATTENDANCE, LOW_PERFORMANCE_BELOW)
+):
+    raise SystemExit(
+        "HIGH_PERFORMER_MIN_AVERAGE, HIGH_PERFORMER_MIN_ATTENDANCE and LOW_PERFORMANCE_BELOW are percentages (0-100)."
+    )
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),

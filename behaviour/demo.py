@@ -9,13 +9,16 @@ from behaviour import services
 from behaviour.models import BehaviourRecord, Category, Event, Polarity
 
 # (days ago, student numbers, category, polarity, note). Student 3, parent2's child, collects three negative
-# records within the window and so reaches escalation level 1: parent2 and teacher1 are notified.
+# records within the window and so reaches escalation level 1: parent2 and teacher1 are notified; so does
+# student 10 (who has no parent account: teacher1 is notified).
 RECORDS = [
     (20, [1, 2, 4, 6], "Participation", Polarity.POSITIVE, "Led the group work on derivatives"),
     (15, [2], "Kindness", Polarity.POSITIVE, "Helped a classmate catch up after an absence"),
     (12, [3], "Homework", Polarity.NEGATIVE, "Homework not handed in"),
     (8, [3, 10], "Disruption", Polarity.NEGATIVE, "Talking over the teacher"),
     (3, [3], "Discipline", Polarity.NEGATIVE, "Phone out during the test"),
+    (6, [10], "Punctuality", Polarity.NEGATIVE, "Late after the break again"),
+    (1, [10], "Homework", Polarity.NEGATIVE, "Homework not handed in"),
     (2, [1], "Effort", Polarity.POSITIVE, "Redid the exercises without being asked"),
 ]
 # (days ago, name, whether it belongs to the course, {student number: (status, remarks)}).

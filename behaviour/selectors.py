@@ -83,6 +83,11 @@ def records_visible_to(user):
     return records.none()
 
 
+def institution_records():
+    """Every record, for the institution's figures and alerts, which no one user reads."""
+    return BehaviourRecord.objects.all()
+
+
 def records_editable_by(user):
     """Records a user may change or delete: an administrator all, a teacher those they wrote in their courses."""
     records = records_visible_to(user)

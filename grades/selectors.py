@@ -175,6 +175,31 @@ def gradebook(course, *, term=None):
     return Gradebook(assessments, rows, stats, settings, _mean(row.average for row in rows))
 
 
+def course_averages(courses):
+    """{(course id, student id): average} over every assessment of `courses` (released or not), as the gradebook
+    counts it, for each student with a score that counts; three queries however many courses and students."""
+    assessments = list(Assessment.objects.filter(course__in=courses))
+    cells = _cells(assessments)
+    settings = {s.course_id: s for s in GradingSettings.objects.filter(course__in=courses)}
+    by_course, scored = defaultdict(list), defaultdict(set)
+    for assessment in assessments:
+        by_course[assessment.course_id].append(assessment)
+    course_of = {assessment.pk: assessment.course_id for assessment in assessments}
+    for assessment_id, student_id in cells:
+        scored[course_of[assessment_id]].add(student_id)
+    averages = {}
+    for course_id, mine in by_course.items():
+        rules = settings.get(course_id) or GradingSettings(course_id=course_id)
+        for student_id in scored[course_id]:
+            average = weighted_average(
+                ((a, cells.get((a.pk, student_id), EMPTY)) for a in mine),
+                missing_counts_as_zero=rules.missing_counts_as_zero,
+            )
+            if average is not None:
+                averages[course_id, student_id] = average
+    return averages
+
+
 def score_cells(assessment, students):
     """{student id: Cell} of one assessment."""
     return {s: cell for (_, s), cell in _cells([assessment], students).items()}

@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     LOW_ATTENDANCE = "low_attendance", _("Low attendance")
     BEHAVIOUR_ESCALATION = "behaviour_escalation", _("Behaviour escalation")
     SCORES_RELEASED = "scores_released", _("Scores released")
+    LOW_PERFORMANCE = "low_performance", _("Low performance")
+    BEHAVIOUR_CONCERN = "behaviour_concern", _("Behavioural concern")
 
 
 # Kinds sent by email unless the user says otherwise; a validated check-in is seen live and would be noise.

@@ -6,7 +6,7 @@ from reports.models import AttendanceAlert
 
 @admin.register(AttendanceAlert)
 class AttendanceAlertAdmin(ReadOnlyAdmin):
-    list_display = ["student", "course", "rate", "sent_at"]
-    list_filter = ["course"]
+    list_display = ["student", "reason", "course", "rate", "sent_at"]
+    list_filter = ["reason", "course"]
     search_fields = ["student__email", "student__last_name"]
     list_select_related = ["student", "course"]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from attendance import selectors as attendance_selectors
 from attendance.models import Status
 from courses import selectors as course_selectors
+from grades import selectors as grade_selectors
 
 NOT_ENROLLED = "not_enrolled"
 
@@ -75,6 +76,11 @@ def _tally(others, cells):
         excused=others[Status.EXCUSED],
         pending=others[Status.PENDING],
     )
+
+
+def cell_tally(status):
+    """The Tally of one register cell: a record's status, or None when there is none."""
+    return _tally(Counter() if status == Status.PRESENT else Counter({status: 1}), 1)
 
 
 def _cells_not_present(enrollments, sessions):
@@ -163,6 +169,22 @@ def course_report(course, *, query="", now=None):
         matching = set(course_selectors.roster(course, search=query).values_list("pk", flat=True))
         roster = [row for row in roster if row.pk in matching]
     return roster, summaries
+
+
+def rate_against_score(course, rows):
+    """[{"name", "rate", "score"}] of the course's students among `rows` (course report rows, with their tally)
+    who have both an attendance rate and an average score (every score the teacher entered, as the gradebook
+    counts it): what a scatter of one against the other needs. Four queries."""
+    averages = {row.student.pk: row.average for row in grade_selectors.gradebook(course).rows}
+    return [
+        {
+            "name": row.student.get_full_name(),
+            "rate": round(row.tally.rate, 1),
+            "score": round(averages[row.student_id], 1),
+        }
+        for row in rows
+        if row.tally.rate is not None and averages.get(row.student_id) is not None
+    ]
 
 
 def register(course, *, enrollments=None, first=None, last=None, now=None):

@@ -1,5 +1,7 @@
-"""Low-attendance alerts: the service behind `manage.py send_attendance_alerts`, the one write of reports
-(its own record of the alerts it sent)."""
+"""The weekly alerts: the service behind `manage.py send_attendance_alerts`, the one write of reports (its own
+record of the alerts it sent). It sends the three alert lists of the progress dashboards (reports.progress): low
+attendance (per course), low performance and behavioural concerns, once a week at most per student and reason
+(and course, for attendance)."""
 
 from datetime import timedelta
 
@@ -9,32 +11,33 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import parents_of
+from behaviour import selectors as behaviour_selectors
 from courses import selectors as course_selectors
 from courses.services import course_lock
 from notifications.models import Kind
 from notifications.services import notify_many
-from reports import selectors
-from reports.models import AttendanceAlert
+from reports import progress
+from reports.models import AlertReason, AttendanceAlert
 
 ALERT_EVERY = timedelta(days=7)
 
 
-@transaction.atomic
-def _alert(row, course, now):
-    """Alert one student, unless a concurrent run just did (checked again under a lock on the course)."""
-    course_lock(course)
-    student = row.student
-    if AttendanceAlert.objects.filter(student=student, course=course, sent_at__gt=now - ALERT_EVERY).exists():
-        return None
+def _sent_this_week(alert, now):
+    sent = AttendanceAlert.objects.filter(student=alert.student, reason=alert.reason, sent_at__gt=now - ALERT_EVERY)
+    return sent.filter(course=alert.course).exists() if alert.course else sent.exists()
+
+
+def _tell_low_attendance(alert):
+    course, student, tally = alert.course, alert.student, alert.tally
     title = _("Low attendance in %(course)s: %(rate).0f %% (threshold %(threshold)d %%)") % {
         "course": course.code,
-        "rate": row.tally.rate,
+        "rate": tally.rate,
         "threshold": course.risk_threshold,
     }
     body = _("%(student)s attended %(attended)d of %(counted)d sessions.") % {
         "student": student,
-        "attended": row.tally.attended,
-        "counted": row.tally.counted,
+        "attended": tally.attended,
+        "counted": tally.counted,
     }
     family_url = reverse("reports:student_report", args=[course.pk, student.pk])
     notify_many([student, *parents_of(student)], Kind.LOW_ATTENDANCE, title, body=body, url=family_url)
@@ -45,21 +48,76 @@ def _alert(row, course, now):
         body=body,
         url=reverse("reports:course_report", args=[course.pk]),
     )
-    return AttendanceAlert.objects.create(student=student, course=course, rate=row.tally.rate, sent_at=now)
+
+
+def _tell_low_performance(alert):
+    student, url = alert.student, reverse("reports:student_profile", args=[alert.student.pk])
+    body = _("%(student)s: %(detail)s.") % {"student": student, "detail": alert.detail}
+    notify_many(
+        [student, *parents_of(student)],
+        Kind.LOW_PERFORMANCE,
+        _("Low performance: %(detail)s") % {"detail": alert.detail},
+        body=body,
+        url=url,
+    )
+    notify_many(
+        alert.progress.teachers,
+        Kind.LOW_PERFORMANCE,
+        _("%(student)s has a low average") % {"student": student},
+        body=body,
+        url=url,
+    )
+
+
+def _tell_behaviour(alert):
+    """The teachers only: the family is told by behaviour's escalation letters, as the institution allows."""
+    student = alert.student
+    notify_many(
+        alert.progress.teachers,
+        Kind.BEHAVIOUR_CONCERN,
+        _("Behavioural concern: %(student)s") % {"student": student},
+        body=_("%(student)s: %(detail)s.") % {"student": student, "detail": alert.detail},
+        url=reverse("reports:student_profile", args=[student.pk]),
+    )
+
+
+TELL = {
+    AlertReason.LOW_ATTENDANCE: _tell_low_attendance,
+    AlertReason.LOW_PERFORMANCE: _tell_low_performance,
+    AlertReason.BEHAVIOUR: _tell_behaviour,
+}
+
+
+@transaction.atomic
+def _send(alert, now):
+    """Send one alert, unless a concurrent run just did (checked again under a lock on the course, or on the
+    student's courses)."""
+    for course in (
+        [alert.course] if alert.course else sorted((r.course for r in alert.progress.rows), key=lambda c: c.pk)
+    ):
+        course_lock(course)
+    if _sent_this_week(alert, now):
+        return None
+    TELL[alert.reason](alert)
+    return AttendanceAlert.objects.create(
+        student=alert.student, reason=alert.reason, course=alert.course, rate=alert.figure, sent_at=now
+    )
 
 
 def send_attendance_alerts(*, now=None):
-    """Alert every student below their course's threshold, unless alerted for that course in the last week.
-
-    Running it twice sends nothing the second time.
-    """
+    """Send every alert of the institution's three lists not sent in the last week for the same student and
+    reason (and course). Running it twice sends nothing the second time."""
     now = now or timezone.now()
-    recent = set(AttendanceAlert.objects.filter(sent_at__gt=now - ALERT_EVERY).values_list("student_id", "course_id"))
+    overview = progress.progress_overview(
+        course_selectors.active_courses(), behaviour_selectors.institution_records(), now=now
+    )
+    recent = set(
+        AttendanceAlert.objects.filter(sent_at__gt=now - ALERT_EVERY).values_list("student_id", "reason", "course_id")
+    )
     sent = []
-    for course in course_selectors.active_courses().prefetch_related("teachers"):
-        for row in selectors.course_rates(course, now=now):
-            if selectors.is_at_risk(row.tally, course.risk_threshold) and (row.student_id, course.pk) not in recent:
-                alert = _alert(row, course, now)
-                if alert:
-                    sent.append(alert)
+    for alerts in overview["alerts"].values():
+        for alert in alerts:
+            key = (alert.student.pk, alert.reason.value, alert.course.pk if alert.course else None)
+            if key not in recent and (record := _send(alert, now)):
+                sent.append(record)
     return sent

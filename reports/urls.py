@@ -6,6 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("children/<int:pk>/", views.child_detail, name="child_detail"),
+    path("students/<int:pk>/", views.student_profile, name="student_profile"),
+    path("progress/", views.progress_dashboard, name="progress"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("courses/<int:pk>/report/", views.course_report, name="course_report"),
     path("courses/<int:pk>/register/", views.course_register, name="course_register"),

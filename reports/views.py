@@ -4,6 +4,7 @@ report, exports."""
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -11,14 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.selectors import children_of, children_visible_to, role_counts
+from accounts.selectors import children_of, children_visible_to, contacts_of, role_counts
 from attendance import selectors as attendance_selectors
 from attendance.forms import CheckinForm
 from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
 from attendance_system import params, spreadsheets
 from courses import selectors as course_selectors
-from reports import exports, selectors
+from reports import exports, profile, progress, selectors
 from reports.selectors import is_at_risk
 
 
@@ -180,6 +181,7 @@ def course_report(request, pk):
             "statuses": [total.present, total.late, total.absent, total.excused],
             "distribution": _distribution(row.tally for row in rows),
             "threshold": course.risk_threshold,
+            "scatter": selectors.rate_against_score(course, students),
         },
     }
     return render(request, "reports/course_report.html", context)
@@ -258,3 +260,32 @@ def student_report(request, course_pk, student_pk):
         },
     }
     return render(request, "reports/student_report.html", context)
+
+
+@login_required
+def student_profile(request, pk):
+    """One student's attendance, scores, behaviour and participation: for them, their parents, their teachers
+    (the courses they teach) and administrators."""
+    student = get_object_or_404(profile.students_with_profile_visible_to(request.user), pk=pk)
+    context = {
+        "student": student,
+        # The student record's contacts are for the adults around the student, not the student's own page.
+        "contacts": None if request.user == student else list(contacts_of(student)),
+        "contacts_editable": children_visible_to(request.user).filter(pk=student.pk).exists(),
+        **profile.student_profile(student, viewer=request.user),
+    }
+    return render(request, "reports/student_profile.html", context)
+
+
+@login_required
+def progress_dashboard(request):
+    """Students, average score, attendance rate, high performers, subjects and the three alert lists: the
+    institution's for administrators, their courses' for teachers."""
+    if not (request.user.is_admin or request.user.is_teacher):
+        raise Http404
+    context = {
+        **progress.overview_for(request.user),
+        "high_average": settings.HIGH_PERFORMER_MIN_AVERAGE,
+        "high_attendance": settings.HIGH_PERFORMER_MIN_ATTENDANCE,
+    }
+    return render(request, "reports/progress.html", context)

@@ -267,3 +267,46 @@ def test_a_course_code_and_a_student_number_that_look_like_formulas_are_exported
         cells = [cell for row in csv.reader(io.StringIO(content.decode())) for cell in row]
     assert not any(isinstance(cell, str) and cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert "'=HYPERLINK(1)" in cells
+
+
+def scores(course, enrollments, assessments):
+    """`assessments` more assessments of the course, scored for every student but the last: 10 of 20 for the
+    first student, 18 of 20 for the others."""
+    from grades.tests.factories import AssessmentFactory, ScoreFactory
+
+    for _ in range(assessments):
+        assessment = AssessmentFactory(course=course, max_score=20)
+        for index, enrollment in enumerate(enrollments[:-1]):
+            ScoreFactory(assessment=assessment, student=enrollment.student, value=10 if index == 0 else 18)
+
+
+def test_the_report_plots_each_students_rate_against_their_average_score(teacher, cast):
+    enrollments = build(cast.course, 3, 4)
+    scores(cast.course, enrollments, 2)
+    response = teacher.get(reverse("reports:course_report", args=[cast.course.pk]))
+    points = {point["name"]: (point["rate"], point["score"]) for point in response.context["chart_data"]["scatter"]}
+    first, second, unscored = (e.student.get_full_name() for e in enrollments)
+    assert points[first] == (0.0, 50.0)
+    assert points[second] == (100.0, 90.0)
+    assert unscored not in points
+    assert 'data-chart="scatter"' in response.content.decode()
+
+
+def test_without_scores_the_scatter_says_when_students_appear(teacher, cast):
+    build(cast.course, 2, 2)
+    response = teacher.get(reverse("reports:course_report", args=[cast.course.pk]))
+    assert response.context["chart_data"]["scatter"] == []
+    assert 'id="scatter-empty"' in response.content.decode()
+
+
+def test_the_scatter_keeps_the_report_at_the_same_queries_at_two_sizes(teacher, cast, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scores(cast.course, build(cast.course, 5, 3), 2)
+    with CaptureQueriesContext(connection) as small:
+        teacher.get(reverse("reports:course_report", args=[cast.course.pk]))
+    scores(cast.course, build(cast.course, 40, 12), 8)
+    with django_assert_num_queries(len(small)):
+        response = teacher.get(reverse("reports:course_report", args=[cast.course.pk]))
+    assert len(response.context["chart_data"]["scatter"]) > 40

@@ -26,6 +26,41 @@
       options: { scales: { y: { min: 0, max: 100 } } }
     });
   }
+  if (data.scores) {
+    draw("scores", {
+      type: "line",
+      data: {
+        labels: data.scores.map(function (point) { return point.label; }),
+        datasets: [
+          { label: labels.score, data: data.scores.map(function (point) { return point.score; }), borderColor: "#0d6efd", tension: 0.2 },
+          { label: labels.mean, data: data.scores.map(function (point) { return point.mean; }), borderColor: "#6c757d", borderDash: [6, 4] }
+        ]
+      },
+      options: { scales: { x: { ticks: { display: false } }, y: { min: 0, max: 100 } } }
+    });
+  }
+  if (data.scatter) {
+    draw("scatter", {
+      type: "scatter",
+      data: {
+        datasets: [{
+          label: labels.students,
+          data: data.scatter.map(function (point) { return { x: point.rate, y: point.score, name: point.name }; }),
+          backgroundColor: "#0d6efd"
+        }]
+      },
+      options: {
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: function (item) { return item.raw.name + ": " + item.raw.x + " %, " + item.raw.y + " %"; } } }
+        },
+        scales: {
+          x: { min: 0, max: 100, title: { display: true, text: labels.rate } },
+          y: { min: 0, max: 100, title: { display: true, text: labels.score } }
+        }
+      }
+    });
+  }
   if (data.statuses) draw("statuses", {
     type: "doughnut",
     data: {

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Contact
 from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
 from attendance import services
 from attendance.models import Status
@@ -13,6 +14,8 @@ from attendance.tests.factories import AttendanceRecordFactory, JustificationFac
 from behaviour.tests.factories import BehaviourRecordFactory, ParticipationFactory
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+from grades.models import Release
+from grades.tests.factories import AssessmentFactory, ScoreFactory
 from notifications.tests.factories import NotificationFactory
 from tests.browser.checks import axe_check
 from tests.browser.test_teacher_journey import log_in
@@ -49,6 +52,9 @@ def scene():
     for polarity in ("positive", "negative", "negative", "negative"):
         BehaviourRecordFactory(student=student, course=course, author=teacher, polarity=polarity)
     event = ParticipationFactory(student=student, event__course=course, event__created_by=teacher, status="award").event
+    quiz = AssessmentFactory(course=course, release=Release.NOW)
+    ScoreFactory(assessment=quiz, student=student)
+    Contact.objects.create(student=student, name="Maria Stone", relation="mother", phone="0612345678")
     return {"course": course, "student": student, "live": live, "event": event}
 
 
@@ -62,6 +68,7 @@ def pages_for(role, course, student, live, event):
         "profile": "/accounts/profile/",
     }
     report = f"/courses/{course.pk}/students/{student.pk}/report/"
+    common["student profile"] = f"/students/{student.pk}/"
     if role == "teacher":
         return common | {
             "course list": "/courses/",
@@ -78,6 +85,7 @@ def pages_for(role, course, student, live, event):
             "event": f"/behaviour/events/{event.pk}/",
             "record participation": f"/behaviour/courses/{course.pk}/events/new/",
             "student behaviour": f"/behaviour/students/{student.pk}/",
+            "progress": "/progress/",
         }
     if role == "student":
         return common | {
@@ -91,11 +99,12 @@ def pages_for(role, course, student, live, event):
     if role == "parent":
         return common | {
             "child": f"/children/{student.pk}/",
+            "contacts": f"/accounts/students/{student.pk}/contacts/",
             "justification form": f"/justifications/new/?student={student.pk}",
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
         }
-    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/"}
+    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/", "progress": "/progress/"}
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student", "teacher", "parent", "admin"])

@@ -4,7 +4,10 @@ from reports.services import send_attendance_alerts
 
 
 class Command(BaseCommand):
-    help = "Alert students below their course's threshold (and their parents and teachers), once a week at most."
+    help = (
+        "Send the alerts of the progress dashboards (low attendance per course, low performance, behavioural"
+        " concerns) to students, parents and teachers, once a week at most per student and reason."
+    )
 
     def handle(self, *args, **options):
         sent = send_attendance_alerts()

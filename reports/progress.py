@@ -1,0 +1,172 @@
+"""The progress dashboards of the institution (administrators) and of a teacher's courses, and the alert lists the
+weekly alerts send: attendance from reports' rate, scores from grades, behaviour from behaviour's pattern rule, all
+read through their selectors, in a fixed number of queries however many students, courses and records.
+
+- a student's average is the mean of their course averages (each as the gradebook counts it);
+- high performers average at least HIGH_PERFORMER_MIN_AVERAGE with an attendance rate of at least
+  HIGH_PERFORMER_MIN_ATTENDANCE over their courses;
+- low attendance: below a course's at-risk threshold (reports' rule), listed per course;
+- low performance: an average below LOW_PERFORMANCE_BELOW;
+- behavioural concern: at least BEHAVIOUR_ESCALATION_COUNT negative records in the escalation window (behaviour's
+  pattern rule), with the escalation level reached.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from behaviour import selectors as behaviour_selectors
+from courses import selectors as course_selectors
+from grades import selectors as grade_selectors
+from reports import selectors
+from reports.models import AlertReason
+
+
+@dataclass
+class StudentProgress:
+    student: object
+    rows: list = field(default_factory=list)  # their enrolments, each with `tally` and `average`
+    tally: selectors.Tally = field(default_factory=selectors.Tally)
+    average: float | None = None
+
+    @property
+    def teachers(self):
+        """The teachers of the student's courses in scope (prefetched)."""
+        return {teacher for row in self.rows for teacher in row.course.teachers.all()}
+
+
+@dataclass
+class Alert:
+    """A student on an alert list, why, and the figure behind it (a rate, an average, a number of records)."""
+
+    student: object
+    reason: AlertReason
+    detail: str
+    figure: float | None
+    progress: StudentProgress | None = None
+    course: object = None
+    tally: selectors.Tally | None = None  # the student's in `course`, for low attendance
+
+
+def is_high_performer(progress):
+    return (
+        progress.average is not None
+        and progress.tally.rate is not None
+        and progress.average >= settings.HIGH_PERFORMER_MIN_AVERAGE
+        and progress.tally.rate >= settings.HIGH_PERFORMER_MIN_ATTENDANCE
+    )
+
+
+def is_low_performer(progress):
+    return progress.average is not None and progress.average < settings.LOW_PERFORMANCE_BELOW
+
+
+def _low_attendance(students):
+    alerts = []
+    for progress in students:
+        for row in progress.rows:
+            if selectors.is_at_risk(row.tally, row.course.risk_threshold):
+                detail = _("%(course)s: %(rate).1f %% (threshold %(threshold)d %%)") % {
+                    "course": row.course.code,
+                    "rate": row.tally.rate,
+                    "threshold": row.course.risk_threshold,
+                }
+                alerts.append(
+                    Alert(
+                        progress.student,
+                        AlertReason.LOW_ATTENDANCE,
+                        detail,
+                        row.tally.rate,
+                        progress,
+                        course=row.course,
+                        tally=row.tally,
+                    )
+                )
+    return sorted(alerts, key=lambda alert: alert.figure)
+
+
+def _low_performance(students):
+    alerts = [
+        Alert(
+            progress.student,
+            AlertReason.LOW_PERFORMANCE,
+            _("average %(average).1f %% (below %(limit)g %%)")
+            % {"average": progress.average, "limit": settings.LOW_PERFORMANCE_BELOW},
+            progress.average,
+            progress,
+        )
+        for progress in students
+        if is_low_performer(progress)
+    ]
+    return sorted(alerts, key=lambda alert: alert.figure)
+
+
+def _behaviour(records, by_student, today):
+    first = behaviour_selectors.escalation_window_start(today)
+    patterns, _categories = behaviour_selectors.negative_patterns(
+        records, first=first, last=today, at_least=settings.BEHAVIOUR_ESCALATION_COUNT
+    )
+    alerts = []
+    for pattern in patterns:
+        progress = by_student.get(pattern.student_id)
+        if progress is None:
+            continue
+        detail = ngettext(
+            "%(count)d negative record in %(days)d days",
+            "%(count)d negative records in %(days)d days",
+            pattern.total,
+        ) % {"count": pattern.total, "days": settings.BEHAVIOUR_ESCALATION_DAYS}
+        if pattern.level:
+            detail += " · " + _("escalation level %(level)d") % {"level": pattern.level}
+        alerts.append(Alert(progress.student, AlertReason.BEHAVIOUR, detail, pattern.total, progress))
+    return alerts
+
+
+def progress_overview(courses, records, *, now=None):
+    """The figures and alert lists of the active students of `courses` (active ones), with the behaviour
+    `records` in scope: students, average score, attendance rate, high performers, per-subject performance and
+    the three alert lists."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    courses = courses.filter(archived=False)
+    enrollments = (
+        course_selectors.enrollments_in_active_courses().filter(course__in=courses).prefetch_related("course__teachers")
+    )
+    averages = grade_selectors.course_averages(courses)
+    by_student = {}
+    for row in selectors.enrollment_rates(enrollments, now=now):
+        row.average = averages.get((row.course_id, row.student_id))
+        progress = by_student.setdefault(row.student_id, StudentProgress(row.student))
+        progress.rows.append(row)
+        progress.tally += row.tally
+    for progress in by_student.values():
+        marks = [row.average for row in progress.rows if row.average is not None]
+        progress.average = statistics.fmean(marks) if marks else None
+    students = sorted(by_student.values(), key=lambda p: (p.student.last_name, p.student.first_name, p.student.pk))
+    averages_of_students = [p.average for p in students if p.average is not None]
+    return {
+        "students": students,
+        "student_count": len(students),
+        "average": statistics.fmean(averages_of_students) if averages_of_students else None,
+        "tally": sum((p.tally for p in students), selectors.Tally()),
+        "high_performers": [p for p in students if is_high_performer(p)],
+        "subjects": grade_selectors.subject_trends(courses)["by_subject"],
+        "alerts": {
+            AlertReason.LOW_ATTENDANCE: _low_attendance(students),
+            AlertReason.LOW_PERFORMANCE: _low_performance(students),
+            AlertReason.BEHAVIOUR: _behaviour(records, by_student, today),
+        },
+    }
+
+
+def overview_for(user, *, now=None):
+    """The progress overview a user may see: an administrator the institution, a teacher their courses."""
+    if user.is_admin:
+        return progress_overview(course_selectors.active_courses(), behaviour_selectors.institution_records(), now=now)
+    return progress_overview(
+        course_selectors.courses_managed_by(user), behaviour_selectors.records_visible_to(user), now=now
+    )
