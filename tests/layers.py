@@ -6,7 +6,9 @@ import pytest
 import redis
 from channels.layers import channel_layers
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+# The Redis the tests use: the app's own in the PostgreSQL pass; in the SQLite pass (no REDIS_URL) another
+# server, so that the two passes can run side by side (scripts/test.sh).
+REDIS_URL = os.environ.get("TESTS_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def redis_available():
