@@ -6,8 +6,10 @@ Builds the course in its own PostgreSQL database (`attendance_grades_bench`, mad
 analysed), every assessment released and scored (a few cells excused or missing), then times each request
 through Django's test client as bench/reports.py does (the full middleware stack, in this process: server time
 without network), the median in milliseconds: the teacher's gradebook, one assessment's score grid, the
-gradebook as CSV and as Excel, and a student's "My grades" page (their scores beside the class means). The
-number of queries of each page is printed too; it does not grow with S or A. One JSON line comes last.
+gradebook as CSV and as Excel, a student's "My grades" page (their scores beside the class means) and the
+student's profile as their teacher sees it (its attendance part has no sessions here: bench/reports.py times
+attendance at size). The number of queries of each page is printed too; it does not grow with S or A. One JSON
+line comes last.
 """
 
 import argparse
@@ -111,6 +113,7 @@ def main():
             reverse("grades:gradebook_export", args=[course.pk, "xlsx"]) + "?term=all",
         ),
         "my_grades_ms": (student_client, reverse("grades:my_grades") + "?term=all"),
+        "student_profile_ms": (teacher_client, reverse("reports:student_profile", args=[student.pk])),
     }
     result = {"students": args.students, "assessments": args.assessments, "scores": args.students * args.assessments}
     for key, (client, url) in pages.items():
