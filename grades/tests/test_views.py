@@ -145,6 +145,20 @@ class TestGradebook:
         assert (row.student, row.average, row.letter) == (cast.student, 85.0, "B")
         assert "85.0 %" in response.text and "Fractions" in response.text
 
+    def test_each_cell_shows_the_score_its_marker_or_a_dash(self, teacher_client, cast, quiz):
+        other = AssessmentFactory(course=cast.course, max_score=Decimal(10))
+        AssessmentFactory(course=cast.course, max_score=Decimal(10))  # not scored yet
+        ScoreFactory(assessment=quiz, student=cast.student, value=Decimal("17.5"))
+        ScoreFactory(assessment=other, student=cast.student, value=None, marker=Marker.EXCUSED)
+        response = teacher_client.get(reverse("grades:gradebook", args=[cast.course.pk]))
+        row = response.text.split(cast.student.get_full_name())[1].split("</tr>")[0]
+        cells = [cell.split("</td>")[0] for cell in row.split('<td class="text-end">')[1:4]]
+        assert cells == [
+            "17.5",
+            f'<span class="badge {Marker.EXCUSED.badge}" title="{Marker.EXCUSED.label}">EX</span>',
+            "—",
+        ]
+
     def test_the_current_term_is_the_default_filter(self, teacher_client, cast, quiz):
         term = TermFactory()
         in_term = AssessmentFactory(course=cast.course, term=term, title="In the term")
