@@ -71,6 +71,13 @@ def users_delete(*, users):
         user.delete()
 
 
+def users_lock(users):
+    """Lock the users' rows until the transaction ends, in id order so that two lockers cannot deadlock: work
+    that counts a user's rows and acts on the count (a student's escalation, a child's parents) waits for
+    another doing the same, and then sees what it wrote."""
+    list(User.objects.select_for_update().filter(pk__in={user.pk for user in users}).order_by("pk").values("pk"))
+
+
 @transaction.atomic
 def parent_links_delete(*, links):
     """Unlink parents from children: each parent's live sockets close, since they were let into their former
@@ -105,7 +112,7 @@ def parent_link_add(*, parent, child):
     if existing:
         return existing
     # Lock the child so two concurrent links cannot both pass the count.
-    User.objects.select_for_update().get(pk=child.pk)
+    users_lock([child])
     link = ParentLink(parent=parent, child=child)
     try:
         link.full_clean()

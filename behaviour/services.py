@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.selectors import parents_of
+from accounts.services import users_lock
 from attendance_system.errors import DomainError
 from behaviour import selectors
 from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Event, Participation, Polarity
@@ -39,6 +40,8 @@ def records_create(*, author, course, students, category, polarity, note="", dat
     }
     # The fields are the same for every student: checking one record checks them all.
     BehaviourRecord(student=students[0], **fields).full_clean()
+    if polarity == Polarity.NEGATIVE:
+        users_lock(students)  # see escalate
     records = BehaviourRecord.objects.bulk_create(BehaviourRecord(student=student, **fields) for student in students)
     if polarity == Polarity.NEGATIVE:
         escalate(students=students, course=course)
@@ -70,6 +73,8 @@ def record_update(*, record, by, category, polarity, note, date):
     _check_editable(record, by)
     record.category, record.polarity, record.note, record.date = category, polarity, note, date
     record.full_clean()
+    if record.polarity == Polarity.NEGATIVE:
+        users_lock([record.student])  # see escalate
     record.save()
     if record.polarity == Polarity.NEGATIVE:
         escalate(students=[record.student], course=record.course)
@@ -89,11 +94,11 @@ def level_for(count):
 
 def escalate(*, students, course):
     """Record, and tell the parents and `course`'s teachers about, each level that `students` reach now and have
-    not reached within the window already. Called after a negative record is written; returns the new levels."""
+    not reached within the window already. Called after a negative record is written, with the students locked
+    since before it was (accounts.services.users_lock): a concurrent negative record of the same student waits,
+    then counts this one and sees the level recorded here. Returns the new levels."""
     now = timezone.now()
-    # Locking the window's records makes a concurrent escalation of the same student wait, and then see the
-    # level this one records.
-    window = BehaviourRecord.objects.select_for_update().filter(
+    window = BehaviourRecord.objects.filter(
         student__in=students, polarity=Polarity.NEGATIVE, date__gte=selectors.escalation_window_start()
     )
     counts = Counter(window.values_list("student_id", flat=True))
