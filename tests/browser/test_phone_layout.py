@@ -28,3 +28,19 @@ def test_no_main_page_is_wider_than_a_phone(browser, server, role):
     page.context.close()
 
     assert not too_wide, "pages wider than a phone:\n" + "\n".join(too_wide)
+
+
+def test_a_participation_status_reads_in_full_on_a_phone(browser, server):
+    objects = scene()
+    page = browser.new_context(viewport=PHONE).new_page()
+    log_in(page, server, "teacher@school.org")
+    page.wait_for_url(f"{server}/")
+    page.goto(f"{server}/behaviour/courses/{objects['course'].pk}/events/new/")
+
+    select = page.locator("#participation-form select").first
+    # The widest choice ("Not recorded", "Participated") and the arrow fit: the table scrolls rather than cut it.
+    widest = select.evaluate(
+        "s => { const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(s).font;"
+        " return Math.max(...[...s.options].map(o => c.measureText(o.text).width)); }"
+    )
+    assert select.bounding_box()["width"] >= widest + 30
