@@ -122,7 +122,7 @@ def assessment_delete(*, assessment):
 def _after_release_change(assessment, *, today=None):
     """Tell students and parents once when an assessment's scores come out; if they are withdrawn, the next
     release tells them again. Open pages follow in both cases."""
-    released = assessment.is_released(today)
+    released = selectors.is_released(assessment, today=today)
     if released and assessment.notified_at is None:
         _notify_released(assessment)
         assessment.notified_at = timezone.now()
@@ -200,7 +200,7 @@ def scores_save(*, assessment, by, entries):
         )
         for score, old in changes
     )
-    if changes and assessment.is_released():
+    if changes and selectors.is_released(assessment):
         push_grades(assessment.course)
     return len(changes)
 
