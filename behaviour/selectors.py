@@ -68,6 +68,11 @@ def students_visible_to(user):
     return User.objects.none()
 
 
+def visible_student_ids(user, ids):
+    """Those of `ids` that are students the user may see."""
+    return list(students_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def records_visible_to(user):
     """Records a user may read: an administrator all, a teacher those of their courses, a student their own and a
     parent their children's (negative ones as negative_shown_to_family_from says)."""

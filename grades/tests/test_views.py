@@ -231,7 +231,7 @@ class TestReleasedPages:
         assert reverse("grades:child_grades", args=[cast.student.pk]) in client.get(reverse("grades:my_grades")).text
         response = client.get(reverse("grades:child_grades", args=[cast.student.pk]))
         assert "Fractions" in response.text and "ws-connect" in response.text
-        assert "grades" in response.context["request"].live_regions
+        assert f"grades-{cast.student.pk}" in response.context["request"].live_regions
 
     def test_a_reconnecting_page_gets_its_region_alone(self, client, cast):
         client.force_login(cast.student)
