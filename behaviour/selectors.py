@@ -206,6 +206,12 @@ def events_with_counts(events):
     return events
 
 
+def participations_editable_by(user):
+    """Participations a user may correct or delete: those of the events they may open (a teacher their courses'
+    events and those they recorded, an administrator all), as they may record them."""
+    return Participation.objects.filter(event__in=events_visible_to(user)).select_related("event", "student")
+
+
 def participations_of_event(event):
     return event.participations.select_related("student").order_by("student__last_name", "student__first_name")
 

@@ -159,3 +159,27 @@ def event_record(*, by, course, name, date, linked, statuses):
         participation.full_clean(exclude=["event", "student"], validate_unique=False)
     Participation.objects.bulk_create(participations)
     return event
+
+
+def _check_participation_editable(participation, by):
+    if not selectors.participations_editable_by(by).filter(pk=participation.pk).exists():
+        raise DomainError(
+            _("Only a teacher of the event's course, the teacher who recorded it, or an administrator may change it.")
+        )
+
+
+@transaction.atomic
+def participation_update(*, participation, by, status, remarks=""):
+    """Correct how a student took part in an event."""
+    _check_participation_editable(participation, by)
+    participation.status, participation.remarks = status, remarks
+    participation.full_clean(exclude=["event", "student"], validate_unique=False)
+    participation.save(update_fields=["status", "remarks"])
+    return participation
+
+
+@transaction.atomic
+def participation_delete(*, participation, by):
+    """Take a student out of an event they were entered in by mistake."""
+    _check_participation_editable(participation, by)
+    participation.delete()

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from accounts.permissions import teacher_required
 from attendance_system.errors import DomainError
 from behaviour import selectors, services
-from behaviour.forms import EventForm, PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
+from behaviour.forms import EventForm, ParticipationForm, PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
 from behaviour.models import ParticipationStatus
 from courses import selectors as course_selectors
 
@@ -155,6 +155,32 @@ def event_detail(request, pk):
     event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
     context = {"event": event, "participations": selectors.participations_of_event(event)}
     return render(request, "behaviour/event_detail.html", context)
+
+
+def _get_editable_participation(request, pk):
+    return get_object_or_404(selectors.participations_editable_by(request.user), pk=pk)
+
+
+@login_required
+def participation_edit(request, pk):
+    participation = _get_editable_participation(request, pk)
+    form = ParticipationForm(request.POST or None, instance=participation)
+    if form.is_valid() and _save(
+        form, lambda: services.participation_update(participation=participation, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Participation of %(student)s saved.") % {"student": participation.student})
+        return redirect("behaviour:event_detail", pk=participation.event_id)
+    return render(request, "behaviour/participation_form.html", {"form": form, "participation": participation})
+
+
+@login_required
+def participation_delete(request, pk):
+    participation = _get_editable_participation(request, pk)
+    if request.method == "POST":
+        services.participation_delete(participation=participation, by=request.user)
+        messages.success(request, _("%(student)s was taken out of the event.") % {"student": participation.student})
+        return redirect("behaviour:event_detail", pk=participation.event_id)
+    return render(request, "behaviour/participation_delete.html", {"participation": participation})
 
 
 @login_required
