@@ -215,5 +215,8 @@ def student_detail(request, pk):
         "balance": selectors.behaviour_balance(student, viewer=request.user, first=first, last=last),
         "records": records,
         "participations": selectors.participation_of(student, viewer=request.user, first=first, last=last),
+        # The default period follows live; one chosen stays as it was asked for.
+        "follows_live": not request.GET,
     }
-    return render(request, "behaviour/student_detail.html", context)
+    template = "behaviour/student_detail.html#region" if request.htmx else "behaviour/student_detail.html"
+    return render(request, template, context)
