@@ -12,6 +12,11 @@ def parents_of(*students):
     return User.objects.filter(role=Role.PARENT, child_links__child__in=students).distinct()
 
 
+def administrators():
+    """The active users who administer the institution (is_admin)."""
+    return User.objects.filter(models.Q(role=Role.ADMIN) | models.Q(is_superuser=True), is_active=True)
+
+
 def user_by_identifier(identifier):
     """The user with this email or student number, or None."""
     identifier = identifier.strip()

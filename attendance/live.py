@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from attendance import selectors
 from courses.models import SessionState
-from notifications.live import push, push_latest, session_group, user_group
+from notifications.live import loader, push, push_latest, session_group, user_group
 
 LIVE = "attendance/session_live.html"
 COUNTERS_WITHIN = 0.15
@@ -70,6 +71,6 @@ def push_lockouts(session):
 def push_student_cards(student_ids):
     """Tell students' pages with a check-in card to reload it (a session opened or closed, a lockout began or
     was lifted). One small fragment for all; each browser then fetches its own card."""
-    html = render_to_string(f"{CHECKIN}#checkin-card-loader", {"load": True})
+    html = loader(loader_id="checkin-card-loader", url=reverse("attendance:checkin"), target="#checkin-card")
     for student_id in student_ids:
         push(user_group(student_id, "checkin"), html)

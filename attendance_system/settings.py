@@ -148,6 +148,8 @@ else:
 # Which of some sessions a user may see, for the personal socket's session badges (notifications uses no
 # other app, so the rule is named here).
 LIVE_VISIBLE_SESSIONS = "courses.selectors.visible_session_ids"
+# Which of some students a user may see, for the regions of one student's data (grades, behaviour, profile).
+LIVE_VISIBLE_STUDENTS = "behaviour.selectors.visible_student_ids"
 
 # Check-ins one student may submit per minute, whatever their answer; met before the address's limit.
 CHECKIN_RATE_PER_STUDENT = env.int("CHECKIN_RATE_PER_STUDENT", default=10)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from attendance_system.fields import ModelMultipleChoiceField
-from behaviour.models import BehaviourRecord, Event, ParticipationStatus, Polarity
+from behaviour.models import BehaviourRecord, Event, Participation, ParticipationStatus, Polarity
 
 
 class DateInput(forms.DateInput):
@@ -91,6 +91,14 @@ class PeriodForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["first"], self.cleaned_data["last"]
         return self.default["first"], self.default["last"]
+
+
+class ParticipationForm(forms.ModelForm):
+    """How one student took part in an event, corrected after entry."""
+
+    class Meta:
+        model = Participation
+        fields = ["status", "remarks"]
 
 
 class EventForm(forms.ModelForm):

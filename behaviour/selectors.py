@@ -68,6 +68,11 @@ def students_visible_to(user):
     return User.objects.none()
 
 
+def visible_student_ids(user, ids):
+    """Those of `ids` that are students the user may see."""
+    return list(students_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def records_visible_to(user):
     """Records a user may read: an administrator all, a teacher those of their courses, a student their own and a
     parent their children's (negative ones as negative_shown_to_family_from says)."""
@@ -199,6 +204,12 @@ def events_with_counts(events):
         by_status = counts.get(event.pk, {})
         event.counts = [by_status.get(status.value, 0) for status in ParticipationStatus]
     return events
+
+
+def participations_editable_by(user):
+    """Participations a user may correct or delete: those of the events they may open (a teacher their courses'
+    events and those they recorded, an administrator all), as they may record them."""
+    return Participation.objects.filter(event__in=events_visible_to(user)).select_related("event", "student")
 
 
 def participations_of_event(event):

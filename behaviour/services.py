@@ -16,6 +16,7 @@ from accounts.selectors import parents_of
 from accounts.services import users_lock
 from attendance_system.errors import DomainError
 from behaviour import selectors
+from behaviour.live import push_behaviour
 from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Event, Participation, Polarity
 from courses.selectors import courses_managed_by, students_of
 from notifications.models import Kind
@@ -45,7 +46,19 @@ def records_create(*, author, course, students, category, polarity, note="", dat
     records = BehaviourRecord.objects.bulk_create(BehaviourRecord(student=student, **fields) for student in students)
     if polarity == Polarity.NEGATIVE:
         escalate(students=students, course=course)
+    push_behaviour(students, teachers=course.teachers.all(), family=_family_sees(polarity, fields["date"]))
     return records
+
+
+def _family_sees(polarity, day):
+    """Whether the student and their parents are shown a record of this polarity and date."""
+    return polarity == Polarity.POSITIVE or selectors.family_sees_negative_on(day)
+
+
+def _push_record(record, *, family_saw):
+    """Pages showing the record's student follow a change of it (the family's, if they saw it or see it now)."""
+    family = family_saw or _family_sees(record.polarity, record.date)
+    push_behaviour([record.student], teachers=record.course.teachers.all(), family=family)
 
 
 def _check_teaches(user, course):
@@ -71,6 +84,7 @@ def _check_editable(record, by):
 @transaction.atomic
 def record_update(*, record, by, category, polarity, note, date):
     _check_editable(record, by)
+    family_saw = _family_sees(record.polarity, record.date)
     record.category, record.polarity, record.note, record.date = category, polarity, note, date
     record.full_clean()
     if record.polarity == Polarity.NEGATIVE:
@@ -78,6 +92,7 @@ def record_update(*, record, by, category, polarity, note, date):
     record.save()
     if record.polarity == Polarity.NEGATIVE:
         escalate(students=[record.student], course=record.course)
+    _push_record(record, family_saw=family_saw)
     return record
 
 
@@ -85,6 +100,7 @@ def record_update(*, record, by, category, polarity, note, date):
 def record_delete(*, record, by):
     _check_editable(record, by)
     record.delete()
+    _push_record(record, family_saw=False)
 
 
 def level_for(count):
@@ -158,4 +174,37 @@ def event_record(*, by, course, name, date, linked, statuses):
     for participation in participations:
         participation.full_clean(exclude=["event", "student"], validate_unique=False)
     Participation.objects.bulk_create(participations)
+    push_behaviour(list(statuses), teachers=_event_teachers(event))
     return event
+
+
+def _event_teachers(event):
+    """The teachers who may open an event: its course's and the one who recorded it."""
+    teachers = list(event.course.teachers.all()) if event.course else []
+    return teachers + ([event.created_by] if event.created_by else [])
+
+
+def _check_participation_editable(participation, by):
+    if not selectors.participations_editable_by(by).filter(pk=participation.pk).exists():
+        raise DomainError(
+            _("Only a teacher of the event's course, the teacher who recorded it, or an administrator may change it.")
+        )
+
+
+@transaction.atomic
+def participation_update(*, participation, by, status, remarks=""):
+    """Correct how a student took part in an event."""
+    _check_participation_editable(participation, by)
+    participation.status, participation.remarks = status, remarks
+    participation.full_clean(exclude=["event", "student"], validate_unique=False)
+    participation.save(update_fields=["status", "remarks"])
+    push_behaviour([participation.student], teachers=_event_teachers(participation.event))
+    return participation
+
+
+@transaction.atomic
+def participation_delete(*, participation, by):
+    """Take a student out of an event they were entered in by mistake."""
+    _check_participation_editable(participation, by)
+    participation.delete()
+    push_behaviour([participation.student], teachers=_event_teachers(participation.event))

@@ -15,4 +15,6 @@ urlpatterns = [
     path("events/", views.event_list, name="event_list"),
     path("courses/<int:pk>/events/new/", views.event_create, name="event_create"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("participations/<int:pk>/edit/", views.participation_edit, name="participation_edit"),
+    path("participations/<int:pk>/delete/", views.participation_delete, name="participation_delete"),
 ]

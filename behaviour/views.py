@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from accounts.permissions import teacher_required
 from attendance_system.errors import DomainError
 from behaviour import selectors, services
-from behaviour.forms import EventForm, PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
+from behaviour.forms import EventForm, ParticipationForm, PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
 from behaviour.models import ParticipationStatus
 from courses import selectors as course_selectors
 
@@ -157,6 +157,32 @@ def event_detail(request, pk):
     return render(request, "behaviour/event_detail.html", context)
 
 
+def _get_editable_participation(request, pk):
+    return get_object_or_404(selectors.participations_editable_by(request.user), pk=pk)
+
+
+@login_required
+def participation_edit(request, pk):
+    participation = _get_editable_participation(request, pk)
+    form = ParticipationForm(request.POST or None, instance=participation)
+    if form.is_valid() and _save(
+        form, lambda: services.participation_update(participation=participation, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Participation of %(student)s saved.") % {"student": participation.student})
+        return redirect("behaviour:event_detail", pk=participation.event_id)
+    return render(request, "behaviour/participation_form.html", {"form": form, "participation": participation})
+
+
+@login_required
+def participation_delete(request, pk):
+    participation = _get_editable_participation(request, pk)
+    if request.method == "POST":
+        services.participation_delete(participation=participation, by=request.user)
+        messages.success(request, _("%(student)s was taken out of the event.") % {"student": participation.student})
+        return redirect("behaviour:event_detail", pk=participation.event_id)
+    return render(request, "behaviour/participation_delete.html", {"participation": participation})
+
+
 @login_required
 def overview(request):
     """Where "Behaviour" in the menu leads: a student to their own page, a parent to their children, a teacher and
@@ -189,5 +215,8 @@ def student_detail(request, pk):
         "balance": selectors.behaviour_balance(student, viewer=request.user, first=first, last=last),
         "records": records,
         "participations": selectors.participation_of(student, viewer=request.user, first=first, last=last),
+        # The default period follows live; one chosen stays as it was asked for.
+        "follows_live": not request.GET,
     }
-    return render(request, "behaviour/student_detail.html", context)
+    template = "behaviour/student_detail.html#region" if request.htmx else "behaviour/student_detail.html"
+    return render(request, template, context)

@@ -129,28 +129,19 @@ class TermInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        year = self.instance
         kept = [
-            form.cleaned_data
+            form.instance
             for form in self.forms
             if form.cleaned_data.get("starts_on")
             and form.cleaned_data.get("ends_on")
             and not self._should_delete_form(form)
         ]
         for term in kept:
-            if (
-                year.starts_on
-                and year.ends_on
-                and (term["starts_on"] < year.starts_on or term["ends_on"] > year.ends_on)
-            ):
-                raise ValidationError(
-                    _("A term must lie inside its year (%(first)s to %(last)s).")
-                    % {"first": year.starts_on, "last": year.ends_on}
-                )
-        kept.sort(key=lambda term: term["starts_on"])
+            term.check_inside(self.instance)
+        kept.sort(key=lambda term: term.starts_on)
         for before, after in itertools.pairwise(kept):
-            if after["starts_on"] <= before["ends_on"]:
-                raise ValidationError(_("%(a)s and %(b)s overlap.") % {"a": before["name"], "b": after["name"]})
+            if before.overlaps(after):
+                raise ValidationError(_("%(a)s and %(b)s overlap.") % {"a": before.name, "b": after.name})
 
 
 class TermInline(admin.TabularInline):

@@ -94,22 +94,24 @@ class Term(models.Model):
     def __str__(self):
         return f"{self.year} · {self.name}" if self.year_id else self.name
 
+    def overlaps(self, other):
+        """Whether the two terms share a day."""
+        return self.starts_on <= other.ends_on and other.starts_on <= self.ends_on
+
+    def check_inside(self, year):
+        if year.starts_on and year.ends_on and (self.starts_on < year.starts_on or self.ends_on > year.ends_on):
+            raise ValidationError(
+                _("A term must lie inside its year (%(first)s to %(last)s).")
+                % {"first": year.starts_on, "last": year.ends_on}
+            )
+
     def clean(self):
         if not (self.starts_on and self.ends_on and self.year_id):
             return
         if self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("A term must not end before it starts.")})
-        year = self.year
-        if self.starts_on < year.starts_on or self.ends_on > year.ends_on:
-            raise ValidationError(
-                _("A term must lie inside its year (%(first)s to %(last)s).")
-                % {"first": year.starts_on, "last": year.ends_on}
-            )
-        overlapping = (
-            Term.objects.filter(year=year, starts_on__lte=self.ends_on, ends_on__gte=self.starts_on)
-            .exclude(pk=self.pk)
-            .first()
-        )
+        self.check_inside(self.year)
+        overlapping = next((t for t in self.year.terms.exclude(pk=self.pk) if self.overlaps(t)), None)
         if overlapping:
             raise ValidationError(_("This term overlaps %(term)s.") % {"term": overlapping.name})
 

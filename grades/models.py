@@ -123,10 +123,6 @@ class Assessment(models.Model):
     def type_enum(self):
         return AssessmentType(self.type)
 
-    def is_released(self, today=None):
-        today = today or timezone.localdate()
-        return self.release == Release.NOW or (self.release == Release.ON_DATE and self.release_on <= today)
-
 
 class Score(models.Model):
     """One student's result on one assessment: a number, or a marker (excused, missing), or nothing yet."""

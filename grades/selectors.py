@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Avg, Count, F, FloatField
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, FloatField
 from django.db.models.functions import Cast, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -109,8 +109,16 @@ def assessments_managed_by(user):
 
 
 def managed_assessment_or_404(user, pk):
-    """The assessment `pk` if the user may grade it; otherwise 404, as if it did not exist."""
-    return get_object_or_404(assessments_managed_by(user).select_related("course", "term__year"), pk=pk)
+    """The assessment `pk` if the user may grade it, with whether it is released today (`released`); otherwise
+    404, as if it did not exist."""
+    assessments = assessments_managed_by(user).select_related("course", "term__year")
+    released = ExpressionWrapper(released_q(timezone.localdate()), output_field=BooleanField())
+    return get_object_or_404(assessments.annotate(released=released), pk=pk)
+
+
+def is_released(assessment, *, today=None):
+    """Whether students and parents may see the scores of `assessment` (as saved) on `today`."""
+    return Assessment.objects.filter(released_q(today or timezone.localdate()), pk=assessment.pk).exists()
 
 
 def managed_course_or_404(user, pk):

@@ -8,10 +8,18 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications.live import REGIONS, session_watch_group, sockets_group, user_group
+from notifications.live import (
+    REGIONS,
+    STUDENT_REGIONS,
+    session_watch_group,
+    sockets_group,
+    student_region_group,
+    user_group,
+)
 
 logger = logging.getLogger(__name__)
 MAX_WATCHED_SESSIONS = 200
+MAX_WATCHED_STUDENTS = 50
 # How often each process checks that an event sent through the channel layer comes back, how long it waits,
 # and how many unanswered checks in a row mean the layer is down (a process busy with a burst answers late).
 PROBE_EVERY = 2
@@ -124,18 +132,29 @@ class FragmentConsumer(AsyncWebsocketConsumer):
         await self.close()
 
 
+def _id(text):
+    """The number `text` spells in at most 9 ASCII digits (a primary key), or None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class PersonalConsumer(FragmentConsumer):
-    """`/ws/me/?regions=notifications,checkin,session-12`: a logged-in user's notices (every page), and the
-    regions the page shows: their own (`REGIONS`) and the state of sessions they may see."""
+    """`/ws/me/?regions=notifications,checkin,session-12,grades-7`: a logged-in user's notices (every page),
+    and the regions the page shows: their own (`REGIONS`), the state of sessions they may see, and regions of
+    students they may see (`STUDENT_REGIONS`)."""
 
     def groups_for(self, user):
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         wanted = set(",".join(query.get("regions", [])).split(","))
         groups = [user_group(user.pk), *(user_group(user.pk, region) for region in sorted(wanted & set(REGIONS)))]
-        session_ids = sorted({int(r[8:]) for r in wanted if r.startswith("session-") and r[8:].isdigit()})
+        keyed = sorted({(name, _id(key)) for name, _, key in (r.rpartition("-") for r in wanted) if _id(key)})
+        session_ids = [key for name, key in keyed if name == "session"][:MAX_WATCHED_SESSIONS]
         if session_ids:
-            visible = import_string(settings.LIVE_VISIBLE_SESSIONS)(user, session_ids[:MAX_WATCHED_SESSIONS])
+            visible = import_string(settings.LIVE_VISIBLE_SESSIONS)(user, session_ids)
             groups += [session_watch_group(pk) for pk in visible]
+        students = [(name, key) for name, key in keyed if name in STUDENT_REGIONS][:MAX_WATCHED_STUDENTS]
+        if students:
+            visible = set(import_string(settings.LIVE_VISIBLE_STUDENTS)(user, sorted({key for _, key in students})))
+            groups += [student_region_group(user.pk, name, key) for name, key in students if key in visible]
         return groups
 
 

@@ -9,6 +9,7 @@ import threading
 from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,36 @@ def session_watch_group(session_id):
 REGIONS = {
     "notifications": "the notification centre's list",
     "checkin": "a student's check-in card",
-    "grades": "a student's released grades (their own page, their parents' pages)",
 }
+# Regions of one student's data, named with the student (`grades-12`): a page of one child is not sent what
+# changed for another, and a user joins one only for a student they may see (settings.LIVE_VISIBLE_STUDENTS).
+STUDENT_REGIONS = {
+    "grades": "a student's released grades (their own page, their parents' pages)",
+    "behaviour": "a student's behaviour page (balance, records, participation)",
+    "profile": "a student's profile (behaviour balance, participation, timeline)",
+}
+
+
+def keyed_region(name, key):
+    """The name of region `name` of one thing (a session, a student): `session-12`, `grades-7`."""
+    return f"{name}-{key}"
+
+
+def student_region_group(user_id, name, student_id):
+    """The pages of one user that show region `name` of one student."""
+    return user_group(user_id, keyed_region(name, student_id))
+
+
+LOADER = "notifications/_loader.html"
+
+
+def loader(*, loader_id, url, target, select="", select_oob=""):
+    """A fragment that makes an open page fetch one of its regions again: swapped in by id (`loader_id`, an
+    empty element the page has), it loads `url` into `target`, keeping `select` of the answer (and swapping
+    `select_oob` in by id). Pushed instead of the region itself, it costs a render of a few bytes however much
+    the region shows, and each page fetches its region as its own viewer, with the view's own scoping."""
+    context = {"load": True, "loader_id": loader_id, "url": url, "target": target}
+    return render_to_string(LOADER, context | {"select": select, "select_oob": select_oob})
 
 
 def _sockets_loop():

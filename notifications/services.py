@@ -47,10 +47,17 @@ def notify(user, kind, title, body="", url=""):
     return notify_many([user], kind, title, body, url)[0]
 
 
-@transaction.atomic
 def notify_many(users, kind, title, body="", url=""):
     """The same notice to several users, with one insert."""
-    users = list(users)
+    return notify_each([(user, url) for user in users], kind, title, body)
+
+
+@transaction.atomic
+def notify_each(recipients, kind, title, body=""):
+    """The same notice to several users, each with their own link (`recipients`: (user, url) pairs), with one
+    insert: a parent's notice leads to their child's page, a student's to their own."""
+    recipients = list(recipients)
+    users = [user for user, _ in recipients]
     by_email = selectors.wanting_email(users, kind)
     notifications = Notification.objects.bulk_create(
         Notification(
@@ -61,7 +68,7 @@ def notify_many(users, kind, title, body="", url=""):
             url=url,
             email_status=EmailStatus.QUEUED if user.pk in by_email else EmailStatus.NONE,
         )
-        for user in users
+        for user, url in recipients
     )
     for user, notification in zip(users, notifications, strict=True):
         notification.user = user

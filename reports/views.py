@@ -274,7 +274,9 @@ def student_profile(request, pk):
         "contacts_editable": children_visible_to(request.user).filter(pk=student.pk).exists(),
         **profile.student_profile(student, viewer=request.user),
     }
-    return render(request, "reports/student_profile.html", context)
+    # A loader (behaviour changed) or a reconnect fetches the parts that follow live.
+    template = "reports/student_profile.html#live" if request.htmx else "reports/student_profile.html"
+    return render(request, template, context)
 
 
 @login_required

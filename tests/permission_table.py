@@ -152,6 +152,8 @@ TABLE = {
     "behaviour:event_list": ("get", no_args, outcomes(403, teacher=200, other_teacher=200, admin=200)),
     "behaviour:event_create": ("get", course, COURSE_MANAGERS),
     "behaviour:event_detail": ("get", lambda cast: {"pk": cast.participation.event.pk}, COURSE_MANAGERS),
+    "behaviour:participation_edit": ("get", lambda cast: {"pk": cast.participation.pk}, COURSE_MANAGERS),
+    "behaviour:participation_delete": ("get", lambda cast: {"pk": cast.participation.pk}, COURSE_MANAGERS),
     "reports:progress": ("get", no_args, outcomes(404, teacher=200, other_teacher=200, admin=200)),
     "reports:student_profile": ("get", lambda cast: {"pk": cast.student.pk}, COURSE_MEMBERS),
     "grades:my_grades": ("get", no_args, outcomes(403, student=200, other_student=200, parent=200, other_parent=200)),

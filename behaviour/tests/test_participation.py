@@ -102,3 +102,64 @@ def test_the_event_list_shows_a_teachers_events_with_counts(client, cast, django
 def test_another_teacher_does_not_find_the_event(client, cast):
     client.force_login(cast.other_teacher)
     assert client.get(reverse("behaviour:event_detail", args=[cast.participation.event.pk])).status_code == 404
+
+
+class TestCorrection:
+    def test_a_teacher_of_the_course_corrects_a_row_from_the_event(self, client, cast):
+        participation = cast.participation
+        client.force_login(cast.teacher)
+        page = client.get(reverse("behaviour:event_detail", args=[participation.event_id])).text
+        edit = reverse("behaviour:participation_edit", args=[participation.pk])
+        assert edit in page and reverse("behaviour:participation_delete", args=[participation.pk]) in page
+        response = client.post(edit, {"status": "award", "remarks": "Second prize"})
+        assert response.url == reverse("behaviour:event_detail", args=[participation.event_id])
+        participation.refresh_from_db()
+        assert (participation.status, participation.remarks) == (ParticipationStatus.AWARD, "Second prize")
+
+    def test_a_bad_status_is_refused_beside_the_field_and_nothing_changes(self, client, cast):
+        client.force_login(cast.teacher)
+        url = reverse("behaviour:participation_edit", args=[cast.participation.pk])
+        response = client.post(url, {"status": "winner", "remarks": "x" * 300})
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"status", "remarks"}
+        cast.participation.refresh_from_db()
+        assert (cast.participation.status, cast.participation.remarks) == (ParticipationStatus.PARTICIPATED, "")
+
+    def test_a_row_entered_by_mistake_is_deleted(self, client, cast):
+        client.force_login(cast.teacher)
+        url = reverse("behaviour:participation_delete", args=[cast.participation.pk])
+        assert "Take Sam" in client.get(url).text
+        assert client.post(url).url == reverse("behaviour:event_detail", args=[cast.participation.event_id])
+        assert not Participation.objects.filter(pk=cast.participation.pk).exists()
+
+    def test_the_teacher_who_recorded_a_school_event_may_correct_it(self, client, cast):
+        participation = ParticipationFactory(
+            event=EventFactory(course=None, created_by=cast.other_teacher), student=cast.student
+        )
+        client.force_login(cast.other_teacher)
+        url = reverse("behaviour:participation_edit", args=[participation.pk])
+        assert client.post(url, {"status": "excused", "remarks": ""}).status_code == 302
+        client.force_login(cast.teacher)
+        assert client.post(url, {"status": "absent", "remarks": ""}).status_code == 404
+        participation.refresh_from_db()
+        assert participation.status == ParticipationStatus.EXCUSED
+
+    @pytest.mark.parametrize("who", ["other_teacher", "student", "parent"])
+    def test_anyone_else_finds_no_such_row_and_it_stays(self, client, cast, who):
+        client.force_login(getattr(cast, who))
+        edit = reverse("behaviour:participation_edit", args=[cast.participation.pk])
+        delete = reverse("behaviour:participation_delete", args=[cast.participation.pk])
+        assert client.post(edit, {"status": "absent", "remarks": ""}).status_code == 404
+        assert client.post(delete).status_code == 404
+        cast.participation.refresh_from_db()
+        assert cast.participation.status == ParticipationStatus.PARTICIPATED
+
+    def test_the_service_refuses_someone_who_may_not_record_it(self, cast):
+        from attendance_system.errors import DomainError
+        from behaviour import services
+
+        with pytest.raises(DomainError):
+            services.participation_update(participation=cast.participation, by=cast.other_teacher, status="absent")
+        with pytest.raises(DomainError):
+            services.participation_delete(participation=cast.participation, by=cast.parent)
+        assert Participation.objects.filter(pk=cast.participation.pk, status="participated").exists()

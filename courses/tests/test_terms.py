@@ -101,6 +101,22 @@ class TestAdmin:
         assert "Term 1 and Term 2 overlap." in response.text
         assert not Term.objects.exists()
 
+    def test_a_term_outside_the_year_on_the_same_form_is_refused(self, client):
+        client.force_login(AdminFactory())
+        response = client.post(
+            reverse("admin:courses_academicyear_add"), self.year_form(**{"terms-1-ends_on": "2027-08-01"})
+        )
+        assert response.status_code == 200
+        assert "A term must lie inside its year (2026-09-01 to 2027-07-03)." in response.text
+        assert not Term.objects.exists()
+
+    def test_terms_that_only_touch_end_to_start_overlap_by_a_day(self, client):
+        client.force_login(AdminFactory())
+        response = client.post(
+            reverse("admin:courses_academicyear_add"), self.year_form(**{"terms-1-starts_on": "2026-12-18"})
+        )
+        assert "Term 1 and Term 2 overlap." in response.text
+
     def test_a_term_is_deleted_from_its_year_unless_a_course_belongs_to_it(self, client, cast):
         client.force_login(AdminFactory())
         client.post(reverse("admin:courses_academicyear_add"), self.year_form())

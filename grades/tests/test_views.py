@@ -1,10 +1,12 @@
 """The gradebook pages through the test client, with real permissions."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +132,20 @@ class TestUpload:
         assert Score.objects.get().value == 12
 
 
+def test_the_grid_says_whether_the_scores_are_released_and_offers_to_release_them(teacher_client, quiz):
+    url = reverse("grades:score_entry", args=[quiz.pk])
+    quiz.release, quiz.release_on = Release.ON_DATE, timezone.localdate() + timedelta(days=1)
+    quiz.save()
+    response = teacher_client.get(url)
+    assert "Not released" not in response.text and "Released on" in response.text
+    assert reverse("grades:assessment_release", args=[quiz.pk]) in response.text
+    quiz.release_on = timezone.localdate()
+    quiz.save()
+    response = teacher_client.get(url)
+    assert "Released to students and parents" in response.text
+    assert reverse("grades:assessment_release", args=[quiz.pk]) not in response.text
+
+
 def test_releasing_tells_the_student_and_the_parent(teacher_client, cast, quiz):
     response = teacher_client.post(reverse("grades:assessment_release", args=[quiz.pk]))
     assert response.status_code == 302
@@ -215,7 +231,7 @@ class TestReleasedPages:
         assert reverse("grades:child_grades", args=[cast.student.pk]) in client.get(reverse("grades:my_grades")).text
         response = client.get(reverse("grades:child_grades", args=[cast.student.pk]))
         assert "Fractions" in response.text and "ws-connect" in response.text
-        assert "grades" in response.context["request"].live_regions
+        assert f"grades-{cast.student.pk}" in response.context["request"].live_regions
 
     def test_a_reconnecting_page_gets_its_region_alone(self, client, cast):
         client.force_login(cast.student)

@@ -1,12 +1,14 @@
 """A page names the live regions it shows as it renders them; its personal socket then asks only for those.
 
-`{% live_region "checkin" %}` or `{% live_region "session" session.pk %}` where a region is rendered, and
-`{% live_socket_url %}` once, after the content (base.html), for the socket's address.
+`{% live_region "checkin" %}`, `{% live_region "session" session.pk %}` or `{% live_region "grades" child.pk %}`
+where a region is rendered, and `{% live_socket_url %}` once, after the content (base.html), for the socket's address.
 """
 
 from urllib.parse import urlencode
 
 from django import template
+
+from notifications.live import keyed_region
 
 register = template.Library()
 
@@ -22,7 +24,7 @@ def _regions(context):
 
 @register.simple_tag(takes_context=True)
 def live_region(context, name, key=""):
-    token = f"{name}-{key}" if key != "" else name
+    token = keyed_region(name, key) if key != "" else name
     regions = _regions(context)
     if token not in regions:
         regions.append(token)

@@ -84,6 +84,8 @@ def pages_for(role, course, student, live, event):
             "events": "/behaviour/events/",
             "event": f"/behaviour/events/{event.pk}/",
             "record participation": f"/behaviour/courses/{course.pk}/events/new/",
+            "correct participation": f"/behaviour/participations/{event.participations.get().pk}/edit/",
+            "take out of an event": f"/behaviour/participations/{event.participations.get().pk}/delete/",
             "student behaviour": f"/behaviour/students/{student.pk}/",
             "progress": "/progress/",
         }

@@ -1,5 +1,6 @@
-"""A teacher records behaviour for several students at once; a parent sees their child's positive record, and not
-the negative one when the school keeps negative records from parents."""
+"""A teacher records behaviour for several students at once; a parent's open pages (the child's behaviour page and
+profile) show the positive record at once, with no reload, and not the negative one when the school keeps negative
+records from parents."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,7 @@ from behaviour.models import BehaviourRecord, CategoryUse
 from behaviour.tests.factories import CategoryFactory
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from tests.browser.checks import axe_check
+from tests.browser.test_gradebook_journey import open_as
 from tests.browser.test_teacher_journey import log_in
 from tests.live import daphne
 
@@ -36,6 +38,15 @@ def test_a_teacher_records_behaviour_for_several_students_and_a_parent_sees_the_
     CategoryFactory(name="Participation")
     CategoryFactory(name="Discipline", use=CategoryUse.NEGATIVE)
     violations = []
+    # The parent has their child's behaviour page and profile open before anything is recorded.
+    parent = open_as(browser, server, "p@school.org", f"{server}/behaviour/students/{ann.pk}/")
+    expect(parent.get_by_text("No behaviour record in this period.")).to_be_visible()
+    expect(parent.locator("[data-personal-socket][data-connected]")).to_be_attached()
+    profile = parent.context.new_page()
+    profile.goto(f"{server}/students/{ann.pk}/")
+    expect(profile.locator("[data-personal-socket][data-connected]")).to_be_attached()
+    profile.evaluate("window.notReloaded = true")
+    expect(profile.locator("#profile-positive")).to_have_text("0")
 
     teacher = browser.new_context().new_page()
     log_in(teacher, server, "t@school.org")
@@ -63,14 +74,19 @@ def test_a_teacher_records_behaviour_for_several_students_and_a_parent_sees_the_
     violations += axe_check(teacher, server)
     assert BehaviourRecord.objects.filter(student=ann).count() == 2
 
-    parent = browser.new_context().new_page()
-    log_in(parent, server, "p@school.org")
-    parent.get_by_role("link", name="Behaviour").click()
-    parent.get_by_role("link", name="Ann Stone").click()
     records = parent.locator("#student-records")
     expect(records).to_contain_text("Great teamwork")
     expect(records).to_contain_text("Participation")
-    expect(records).not_to_contain_text("Phone in class")
     expect(parent.locator("#behaviour-balance")).to_contain_text("1")
+    expect(profile.locator("#profile-positive")).to_have_text("1")
+    expect(profile.locator("#profile-timeline")).to_contain_text("Great teamwork")
+    assert parent.evaluate("window.notReloaded") and profile.evaluate("window.notReloaded")
+    # The negative record is not shown, live or on a fresh load.
+    expect(records).not_to_contain_text("Phone in class")
+    expect(profile.locator("#profile-negative")).to_have_text("0")
+    parent.reload()
+    expect(parent.locator("#student-records")).to_contain_text("Great teamwork")
+    expect(parent.locator("#student-records")).not_to_contain_text("Phone in class")
     violations += axe_check(parent, server)
+    violations += axe_check(profile, server)
     assert violations == []
