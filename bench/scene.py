@@ -16,7 +16,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-# Made anew at each run; BENCH_DATABASE names another, so that two runs at once do not drop each other's.
+# BENCH_DATABASE names another, so that two people benching on one machine do not drop each other's.
 DATABASE = os.environ.get("BENCH_DATABASE", "attendance_bench")
 DATABASE_URL = f"{PG}/{DATABASE}"
 ENV = {
@@ -34,7 +34,7 @@ FLOOR_TABLE = "bench_floor_checkin"
 
 
 def fresh_database(static_root):
-    """The bench's database made anew and migrated, with the floor's one table beside the app's."""
+    """`DATABASE` made anew and migrated, with the floor's one table beside the app's."""
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {DATABASE}")
