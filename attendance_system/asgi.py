@@ -1,11 +1,15 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attendance_system.settings")
 
-# Django must be set up before the routing modules import models.
-django_asgi_app = get_asgi_application()
+# Django must be set up before the routing modules import models (as get_asgi_application() does).
+django.setup(set_prefix=False)
+
+from attendance_system.handlers import SyncChainASGIHandler  # noqa: E402
+
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
