@@ -3,11 +3,12 @@
     .venv/bin/python bench/checkin_burst.py [--students 300] [--seconds 10] [--classes 1] [--layer pubsub|core]
                                             [--concurrency 128] [--skip-saturation] [--skip-floor]
 
-It makes its own database, `attendance_bench`, anew at each run, and starts its own Redis on a free port (the
-shared one also serves the test suite's live tests; BENCH_REDIS_URL names another). It builds the scene through the
-app's models and `attendance.services.session_open`: N courses (`--classes`), the S students shared out evenly,
-each course with its teacher and an open session with a fixed code, not auto-validated. Everyone is logged in
-beforehand by writing their sessions directly, so password hashing is not what is timed. Then, against two daphne
+It makes its own database, `attendance_bench` (BENCH_DATABASE names another), anew at each run, and starts its
+own Redis on a free port (the shared one also serves the test suite's live tests; BENCH_REDIS_URL names another).
+It builds the scene through the app's models and `attendance.services.session_open`: N courses (`--classes`), the
+S students shared out evenly, each course with its teacher and an open session with a fixed code, not
+auto-validated. Everyone is logged in beforehand by writing their sessions directly, so password hashing is not
+what is timed. Then, against two daphne
 processes serving the app (students and teachers' sockets take them in turn, so pushes cross between them through
 Redis):
 

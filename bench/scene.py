@@ -16,7 +16,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "attendance_bench"
+# BENCH_DATABASE names another, so that two people benching on one machine do not drop each other's.
+DATABASE = os.environ.get("BENCH_DATABASE", "attendance_bench")
 DATABASE_URL = f"{PG}/{DATABASE}"
 ENV = {
     **os.environ,
@@ -33,10 +34,10 @@ FLOOR_TABLE = "bench_floor_checkin"
 
 
 def fresh_database(static_root):
-    """`attendance_bench` made anew and migrated, with the floor's one table beside the app's."""
+    """`DATABASE` made anew and migrated, with the floor's one table beside the app's."""
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS attendance_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE attendance_bench")
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
     env = {**ENV, "STATIC_ROOT": static_root}
     for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
