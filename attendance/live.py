@@ -1,5 +1,7 @@
 """Fragments pushed to live pages. Each is the same template partial the page renders on load."""
 
+from functools import partial
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,14 +20,15 @@ def push_session_rows(session, *, created=(), changed=()):
     row is added at the top of every open table (the newest first, as the page lists them), a changed one
     replaces itself.
 
-    The counters follow within COUNTERS_WITHIN seconds, read then: one query and one render for however many
+    The rows are rendered at commit, out of the transaction (a lecture hall's thousand rows take a while). The
+    counters follow within COUNTERS_WITHIN seconds, read then: one query and one render for however many
     check-ins a lecture hall sends meanwhile.
     """
     group = session_group(session.pk)
-    if changed:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"session": session, "records": changed, "new": False}))
-    if created:
-        push(group, render_to_string(f"{LIVE}#pushed-rows", {"session": session, "records": created, "new": True}))
+    for records, new in ((changed, False), (created, True)):
+        if records:
+            context = {"session": session, "records": records, "new": new}
+            push(group, partial(render_to_string, f"{LIVE}#pushed-rows", context))
     push_latest(
         group,
         lambda: render_to_string(f"{LIVE}#counters", counters_context(session)),

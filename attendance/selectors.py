@@ -1,6 +1,19 @@
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import BooleanField, Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
@@ -167,14 +180,21 @@ def live_code(session):
 
 
 def records_for_live(session):
-    """The session's records, newest first, with students and a flag for a browser shared with another student."""
+    """The session's records, newest first, with students and a flag for a browser shared with another student.
+
+    A record with no marker (roll call, closing) shares nothing and is not looked up: a closed lecture hall's
+    thousand such records would each scan the thousand others."""
     shared = AttendanceRecord.objects.filter(
         session=OuterRef("session"), browser_marker=OuterRef("browser_marker")
     ).exclude(student=OuterRef("student"))
     return (
         AttendanceRecord.objects.filter(session=session)
         .select_related("student")
-        .annotate(shared_browser=Exists(shared.exclude(browser_marker="")))
+        .annotate(
+            shared_browser=Case(
+                When(browser_marker="", then=Value(False)), default=Exists(shared), output_field=BooleanField()
+            )
+        )
         .order_by("-submitted_at", "-pk")
     )
 

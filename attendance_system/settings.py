@@ -114,8 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
 
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_LAYERS = {
-    # One PUBLISH per push, and no per-channel capacity that silently drops messages in a burst (DESIGN.md).
-    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    # One PUBLISH per push (pipelined when many go at once), and no per-channel capacity that silently drops
+    # messages in a burst (DESIGN.md).
+    "pubsub": "notifications.layers.PipelinedPubSubChannelLayer",
     # The classic layer, kept selectable so that the benchmark can compare the two.
     "core": "channels_redis.core.RedisChannelLayer",
 }

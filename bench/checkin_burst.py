@@ -37,7 +37,10 @@ The last line printed is JSON:
 - `throughput_per_s`: the paced run's successes over the time from the first submission to the last answer.
 - `validate_all_p50_ms`, `validate_all_p99_ms`: per student checked in, from the start of its teacher's
   "Validate all pending" POST to the frame on its personal socket whose status badge says Present or Late;
-  `validate_all_lost`: students who never got it within 60 s; `validate_all_request_ms`: the slowest press.
+  `validate_all_first_ms` the first such frame; `validate_all_lost`: students who never got it within 60 s;
+  `validate_all_request_ms`: the slowest press; `validate_all_server_cpu_ms`, `validate_all_database_cpu_ms`,
+  `validate_all_generator_cpu_ms`: CPU time the two daphne processes, their PostgreSQL backends and this script
+  spent from the presses to the last frame (on a loaded machine, the figures that hold).
 - `saturated_per_s`: successes per second of the saturation rounds, over the rounds' spans (with
   `saturated_submit_p99_ms`, `saturated_push_p99_ms`, `saturated_lost`, `saturated_errors` as above);
   `floor_saturated_per_s` and `floor_*` the same for the floor; `saturated_ratio` the first over the second
@@ -80,7 +83,8 @@ def note(message, since):
     print(f"[{time.perf_counter() - since:6.1f} s] {message}", flush=True)
 
 
-async def paced_run(classes, ports, seconds):
+async def paced_run(classes, servers, seconds):
+    ports = servers.ports
     sockets = load.PersonalSockets()
     try:
         started = time.perf_counter()
@@ -89,7 +93,7 @@ async def paced_run(classes, ports, seconds):
         async with load.teacher_sockets(classes, ports) as seen:
             results = await load.offer(classes, ports, seconds=seconds)
             await load.await_rows(results, seen)
-        validation = await load.validate_all(classes, ports, sockets, results)
+        validation = await load.validate_all(classes, servers, sockets, results)
     finally:
         await sockets.close()
     return results, seen, validation, sockets, opening_s
@@ -158,7 +162,7 @@ def measure(args):
             floor = load.Saturation(
                 scene.floor_sessions(classes), scene.floor_stored_numbers, floor_servers, args.concurrency
             )
-        results, seen, validation, sockets, opening_s = asyncio.run(paced_run(classes, servers.ports, args.seconds))
+        results, seen, validation, sockets, opening_s = asyncio.run(paced_run(classes, servers, args.seconds))
         note(f"paced run done (personal sockets opened in {opening_s} s)", since)
         # The floor's rounds bracket the app's, so that both meet the same other work on the shared cores.
         if not args.skip_floor:

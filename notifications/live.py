@@ -2,9 +2,11 @@
 commits, so no event ever describes a row that was rolled back."""
 
 import asyncio
+import collections
 import logging
 import os
 import threading
+import weakref
 
 from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
@@ -81,25 +83,78 @@ def _sockets_loop():
     return None
 
 
+# Events published in one round trip to Redis at most (the first of a burst need not wait for the last).
+BATCH = 200
+
+
 async def _group_send(group, html, event_type="fragment"):
     await get_channel_layer().group_send(group, {"type": event_type, "html": html})
 
 
-def _log_failure(group):
-    def check(future):
-        if not future.cancelled() and future.exception() is not None:
-            logger.error("Live push to %s failed", group, exc_info=future.exception())
+async def _group_send_many(events):
+    """[(group, message)] in order: in one pipeline when the layer can (notifications.layers), else one by one."""
+    layer = get_channel_layer()
+    if hasattr(layer, "group_send_many"):
+        await layer.group_send_many(events)
+        return
+    for group, message in events:
+        await layer.group_send(group, message)
 
-    return check
+
+class _Outbox:
+    """What one event loop has to publish. Any thread adds to it without waiting; the loop sends, in order,
+    everything that has gathered since its last send, BATCH at a time: the events a lecture hall's validation
+    pushes at commit go in a few round trips, not thousands."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.events = collections.deque()
+        self.lock = threading.Lock()
+        self.sending = False
+
+    def put(self, group, message):
+        with self.lock:
+            self.events.append((group, message))
+            if self.sending:
+                return
+            self.sending = True
+        self.loop.call_soon_threadsafe(self._start)
+
+    def _start(self):
+        self.loop.create_task(self._send_all())
+
+    async def _send_all(self):
+        while True:
+            with self.lock:
+                if not self.events:
+                    self.sending = False
+                    return
+                batch = [self.events.popleft() for _ in range(min(BATCH, len(self.events)))]
+            try:
+                await _group_send_many(batch)
+            except Exception:
+                # The rows are committed; pages re-sync when their sockets reconnect, so a lost push loses nothing.
+                groups = sorted({group for group, _message in batch})
+                logger.exception("Live push to %s failed", ", ".join(groups[:5]) + (" ..." if len(groups) > 5 else ""))
+
+
+_outboxes = weakref.WeakKeyDictionary()  # event loop -> its _Outbox
+_outboxes_lock = threading.Lock()
+
+
+def _outbox(loop):
+    with _outboxes_lock:
+        if loop not in _outboxes:
+            _outboxes[loop] = _Outbox(loop)
+        return _outboxes[loop]
 
 
 def _send(group, html, event_type="fragment"):
-    """Hand the event to the sockets' loop without waiting for it (in order: the loop runs what it is handed
+    """Hand the event to the sockets' loop without waiting for it (in order: the loop sends what it is handed
     first, first), or, with no such loop, send it and wait."""
     loop = _sockets_loop()
     if loop is not None:
-        coroutine = _group_send(group, html, event_type)
-        asyncio.run_coroutine_threadsafe(coroutine, loop).add_done_callback(_log_failure(group))
+        _outbox(loop).put(group, {"type": event_type, "html": html})
         return
     try:
         async_to_sync(_group_send)(group, html, event_type)
@@ -142,12 +197,20 @@ def push_latest(group, render, *, key, within):
     transaction.on_commit(schedule)
 
 
+def _log_failure(group):
+    def check(future):
+        if not future.cancelled() and future.exception() is not None:
+            logger.error("Live push to %s failed", group, exc_info=future.exception())
+
+    return check
+
+
 def _render_then_send(group, render, key):
     async def go():
         with _waiting_lock:
             _waiting.discard(key)
         html = await sync_to_async(_render_and_release, thread_sensitive=False)(render)
-        await _group_send(group, html)
+        _outbox(asyncio.get_running_loop()).put(group, {"type": "fragment", "html": html})
 
     asyncio.ensure_future(go()).add_done_callback(_log_failure(group))
 

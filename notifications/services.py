@@ -1,6 +1,7 @@
 """The one way anything tells a user something: stored, pushed live, and emailed when the user wants it."""
 
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -14,15 +15,21 @@ logger = logging.getLogger(__name__)
 
 def _push(notifications, counts):
     """The badge and a toast to every page of each user; the new line to their notification centre. The badge
-    and the toast differ only by the unread count, so a notice to a lecture hall renders a few of them."""
+    and the toast differ only by the unread count, so a notice to a lecture hall renders a few of them.
+
+    Rendered at commit, after what the transaction pushed before: a notice to a lecture hall (its validation)
+    neither holds the transaction open nor delays the students' own statuses."""
     toasts = {}
+
+    def toast(context):
+        if context["unread_count"] not in toasts:
+            toasts[context["unread_count"]] = render_to_string("notifications/pushed.html", context)
+        return toasts[context["unread_count"]]
+
     for notification in notifications:
-        unread = counts.get(notification.user_id, 0)
-        context = {"notification": notification, "unread_count": unread, "oob": True}
-        if unread not in toasts:
-            toasts[unread] = render_to_string("notifications/pushed.html", context)
-        live.push(live.user_group(notification.user_id), toasts[unread])
-        item = render_to_string("notifications/pushed_item.html", context)
+        context = {"notification": notification, "unread_count": counts.get(notification.user_id, 0), "oob": True}
+        live.push(live.user_group(notification.user_id), partial(toast, context))
+        item = partial(render_to_string, "notifications/pushed_item.html", context)
         live.push(live.user_group(notification.user_id, "notifications"), item)
 
 

@@ -32,7 +32,7 @@ def use_layer(settings, kind):
         require_redis()
         settings.CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "BACKEND": "notifications.layers.PipelinedPubSubChannelLayer",
                 "CONFIG": {"hosts": [REDIS_URL], "prefix": f"test{os.getpid()}"},
             }
         }

@@ -95,12 +95,13 @@ def records_change(
 
 
 def push_changes(*, session, created=(), changed=()) -> None:
-    """New and changed rows to the session's live pages, and each student's own status to their pages."""
+    """Each student's own status to their pages, and new and changed rows to the session's live pages (the
+    statuses first: a lecture hall's rows take longer to render)."""
     if not created and not changed:
         return
+    live.push_student_statuses(session, [*created, *changed])
     rows = {r.pk: r for r in selectors.records_for_live(session).filter(pk__in=[r.pk for r in [*created, *changed]])}
     live.push_session_rows(session, created=[rows[r.pk] for r in created], changed=[rows[r.pk] for r in changed])
-    live.push_student_statuses(session, [*created, *changed])
 
 
 @transaction.atomic

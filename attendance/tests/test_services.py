@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
-from attendance import services
+from attendance import selectors, services
 from attendance.models import CODE_ALPHABET, AttendanceCode, AttendanceRecord, CodeLockout, Method, Status, StatusChange
 from attendance.selectors import MAX_WRONG_CODES, counters
 from attendance.services.checkin import TRIES_SECONDS, tries_key
@@ -167,6 +167,11 @@ class TestSubmit:
     def test_one_browser_checking_in_two_students_is_flagged(self, room):
         assert not submit(room.students[0], room.code.code, marker="phone").shared_browser
         assert submit(room.students[1], room.code.code, marker="phone").shared_browser
+
+    def test_records_with_no_browser_such_as_roll_calls_share_none(self, room):
+        submit(room.students[0], room.code.code, marker="")
+        services.roll_call_save(session=room.session, by=room.teacher, statuses={room.students[1].pk: "present"})
+        assert [r.shared_browser for r in selectors.records_for_live(room.session)] == [False, False]
 
     def test_a_record_per_student_per_session_is_enforced_by_the_database(self, room):
         AttendanceRecordFactory(session=room.session, student=room.students[0])
