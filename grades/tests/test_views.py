@@ -294,3 +294,23 @@ def test_a_grid_opened_before_a_colleagues_change_does_not_undo_it(teacher_clien
     data = {f"score-{cast.student.pk}": "10", f"was-{cast.student.pk}": "10", f"score-{classmate.pk}": "12"}
     teacher_client.post(reverse("grades:score_entry", args=[quiz.pk]), data | {f"was-{classmate.pk}": ""})
     assert dict(Score.objects.values_list("student", "value")) == {cast.student.pk: 14, classmate.pk: 12}
+
+
+@pytest.mark.parametrize(
+    "name", ["score_entry", "assessment_edit", "assessment_delete", "score_upload", "grading_settings", "new"]
+)
+def test_every_grades_page_of_a_course_starts_its_breadcrumbs_at_the_courses_as_the_gradebook_does(
+    teacher_client, cast, quiz, name
+):
+    if name == "new":
+        url = reverse("grades:assessment_create", args=[cast.course.pk])
+    elif name == "grading_settings":
+        url = reverse("grades:grading_settings", args=[cast.course.pk])
+    else:
+        url = reverse(f"grades:{name}", args=[quiz.pk])
+    crumbs = teacher_client.get(url).text.split('class="breadcrumb"')[1].split("</ol>")[0]
+    links = [reverse("courses:course_list"), reverse("courses:course_detail", args=[cast.course.pk])]
+    links.append(reverse("grades:gradebook", args=[cast.course.pk]))
+    assert [crumbs.index(f'href="{link}"') for link in links] == sorted(
+        crumbs.index(f'href="{link}"') for link in links
+    )
