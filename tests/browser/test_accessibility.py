@@ -55,10 +55,10 @@ def scene():
     quiz = AssessmentFactory(course=course, release=Release.NOW)
     ScoreFactory(assessment=quiz, student=student)
     Contact.objects.create(student=student, name="Maria Stone", relation="mother", phone="0612345678")
-    return {"course": course, "student": student, "live": live, "event": event}
+    return {"course": course, "student": student, "live": live, "event": event, "quiz": quiz}
 
 
-def pages_for(role, course, student, live, event):
+def pages_for(role, course, student, live, event, quiz):
     """The main pages of each role, by name."""
     common = {
         "dashboard": "/",
@@ -86,6 +86,13 @@ def pages_for(role, course, student, live, event):
             "record participation": f"/behaviour/courses/{course.pk}/events/new/",
             "student behaviour": f"/behaviour/students/{student.pk}/",
             "progress": "/progress/",
+            "behaviour overview": "/behaviour/",
+            "gradebook": f"/grades/courses/{course.pk}/",
+            "score entry": f"/grades/assessments/{quiz.pk}/",
+            "grading settings": f"/grades/courses/{course.pk}/settings/",
+            "new assessment": f"/grades/courses/{course.pk}/assessments/new/",
+            "course edit": f"/courses/{course.pk}/edit/",
+            "new session": f"/courses/{course.pk}/sessions/new/",
         }
     if role == "student":
         return common | {
@@ -95,6 +102,7 @@ def pages_for(role, course, student, live, event):
             "check-in": "/checkin/",
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
+            "grades": "/grades/",
         }
     if role == "parent":
         return common | {
@@ -103,8 +111,18 @@ def pages_for(role, course, student, live, event):
             "justification form": f"/justifications/new/?student={student.pk}",
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
+            "grades": f"/grades/children/{student.pk}/",
         }
-    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/", "progress": "/progress/"}
+    return common | {
+        "course list": "/courses/",
+        "course detail": f"/courses/{course.pk}/",
+        "progress": "/progress/",
+        "at risk": "/at-risk/",
+        "contacts": f"/accounts/students/{student.pk}/contacts/",
+        "gradebook": f"/grades/courses/{course.pk}/",
+        "behaviour patterns": "/behaviour/patterns/",
+        "course edit": f"/courses/{course.pk}/edit/",
+    }
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student", "teacher", "parent", "admin"])
