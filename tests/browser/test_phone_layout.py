@@ -3,6 +3,8 @@ page itself never slides sideways."""
 
 import pytest
 
+from grades.models import Release
+from grades.tests.factories import AssessmentFactory, ScoreFactory
 from tests.browser.test_accessibility import pages_for, scene
 from tests.browser.test_teacher_journey import log_in
 
@@ -44,3 +46,25 @@ def test_a_participation_status_reads_in_full_on_a_phone(browser, server):
         " return Math.max(...[...s.options].map(o => c.measureText(o.text).width)); }"
     )
     assert select.bounding_box()["width"] >= widest + 30
+
+
+def test_the_gradebook_keeps_each_students_name_in_view_while_its_scores_scroll(browser, server):
+    objects = scene()
+    for number in range(6):
+        quiz = AssessmentFactory(course=objects["course"], title=f"Weekly quiz {number}", release=Release.NOW)
+        ScoreFactory(assessment=quiz, student=objects["student"])
+    page = browser.new_context(viewport=PHONE).new_page()
+    log_in(page, server, "teacher@school.org")
+    page.wait_for_url(f"{server}/")
+    page.goto(f"{server}/grades/courses/{objects['course'].pk}/")
+
+    page.locator("#gradebook").evaluate("table => table.parentElement.scrollLeft = table.scrollWidth")
+    name = page.locator("#gradebook tbody th").first
+    average = page.locator("#gradebook thead th", has_text="Average")
+    assert 0 <= name.bounding_box()["x"] < 20
+    # The average, at the far right, now shows beside the name and not under it.
+    assert average.bounding_box()["x"] >= name.bounding_box()["x"] + name.bounding_box()["width"]
+    assert page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th')?.scope === 'row'",
+        [name.bounding_box()["x"] + 5, name.bounding_box()["y"] + 5],
+    )
