@@ -159,6 +159,16 @@ class TestGradebook:
             "—",
         ]
 
+    def test_its_figures_write_points_as_the_cells_do(self, teacher_client, cast, quiz):
+        classmate = EnrollmentFactory(course=cast.course).student
+        ScoreFactory(assessment=quiz, student=cast.student, value=Decimal("9.5"))
+        ScoreFactory(assessment=quiz, student=classmate, value=Decimal("18.50"))
+        gradebook = teacher_client.get(reverse("grades:gradebook", args=[cast.course.pk])).text
+        assert "9.5 / 18.5<" in gradebook and "9.50" not in gradebook
+        assert "/20 ×1<" in gradebook
+        grid = teacher_client.get(reverse("grades:score_entry", args=[quiz.pk])).text
+        assert ">9.5 / 18.5<" in grid and "Score (of 20)" in grid and "out of 20, weight 1" in grid
+
     def test_the_current_term_is_the_default_filter(self, teacher_client, cast, quiz):
         term = TermFactory()
         in_term = AssessmentFactory(course=cast.course, term=term, title="In the term")
