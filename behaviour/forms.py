@@ -52,8 +52,10 @@ class RecordForm(RecordEditForm):
 class RecordFilterForm(forms.Form):
     """The filters of a course's records; a bad value is reported beside its field and ignored."""
 
-    student = forms.ModelChoiceField(label=_("Student"), queryset=None, required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
+    student = forms.ModelChoiceField(label=_("Student"), queryset=None, required=False, empty_label=_("All students"))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=None, required=False, empty_label=_("All categories")
+    )
     polarity = forms.ChoiceField(label=_("Positive or negative"), required=False)
     first = forms.DateField(label=_("From"), required=False, widget=DateInput())
     last = forms.DateField(label=_("To"), required=False, widget=DateInput())

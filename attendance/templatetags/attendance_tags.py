@@ -59,6 +59,12 @@ def checkout_offer(session, record):
 
 
 @register.filter
+def offers_checkout_button(sessions):
+    """Whether one of the student's open `sessions` (each with its `record`) offers the Check out button now."""
+    return any(checkout_offer(session, session.record).get("button") for session in sessions)
+
+
+@register.filter
 def checks_place(session):
     """Whether `session` checks where the student is: its forms then send the browser's position."""
     return place_of(session) is not None

@@ -43,6 +43,19 @@ class TestCheckOutButton:
         response = client.get(reverse("attendance:checkin"))
         assert f'hx-post="{checkout_url(ending)}"' in response.text
 
+    def test_the_card_then_asks_to_check_out_not_to_check_in(self, client, cast, ending):
+        client.force_login(cast.student)
+        card = client.get(reverse("attendance:checkin")).text
+        assert "Check out now" in card and "Check in now" not in card
+
+    def test_a_checked_in_student_with_nothing_to_do_yet_is_not_asked_to_check_in(self, client, cast):
+        _session, code = open_session(cast, ends_in=timedelta(minutes=30))
+        services.code_submit(student=cast.student, typed=code.code)
+        client.force_login(cast.student)
+        card = client.get(reverse("attendance:checkin")).text
+        assert "Session in progress" in card
+        assert "Check in now" not in card and "Check out now" not in card
+
     def test_before_then_the_card_reloads_itself_when_it_appears(self, client, cast):
         session, code = open_session(cast, ends_in=timedelta(minutes=30))
         services.code_submit(student=cast.student, typed=code.code)

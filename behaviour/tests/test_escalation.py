@@ -165,6 +165,18 @@ class TestPatternReport:
         assert response.context["form"].errors["last"] == ["The end of the period must not be before its start."]
         assert response.context["last"] == timezone.localdate()
 
+    def test_each_student_links_to_their_records_of_the_same_period(self, client, cast):
+        for _ in range(3):
+            record(cast)
+        client.force_login(cast.teacher)
+        period = {"first": "2026-01-05", "last": timezone.localdate().isoformat()}
+        page = client.get(self.url, period).content.decode()
+        link = reverse("behaviour:student_detail", args=[cast.student.pk])
+        assert f'href="{link}?first={period["first"]}&amp;last={period["last"]}"' in page
+        detail = client.get(link, period)
+        assert detail.status_code == 200
+        assert sum(r.polarity == Polarity.NEGATIVE for r in detail.context["records"]) == 3
+
     def test_it_shows_the_level_reached(self, client, cast):
         for _ in range(3):
             record(cast)

@@ -119,6 +119,14 @@ def test_the_list_filters_by_student_category_polarity_and_period(client, cast, 
     assert list(response.context["page"]) == [wanted]
 
 
+def test_the_filters_say_what_an_empty_choice_shows(client, cast):
+    client.force_login(cast.teacher)
+    page = client.get(reverse("behaviour:course_records", args=[cast.course.pk])).text
+    assert '<option value="" selected>All students</option>' in page
+    assert '<option value="" selected>All categories</option>' in page
+    assert "---------" not in page
+
+
 def test_a_bad_filter_is_reported_and_ignored(client, cast):
     client.force_login(cast.teacher)
     response = client.get(reverse("behaviour:course_records", args=[cast.course.pk]), {"first": "not-a-date"})

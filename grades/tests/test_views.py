@@ -175,6 +175,16 @@ class TestGradebook:
             "—",
         ]
 
+    def test_its_figures_write_points_as_the_cells_do(self, teacher_client, cast, quiz):
+        classmate = EnrollmentFactory(course=cast.course).student
+        ScoreFactory(assessment=quiz, student=cast.student, value=Decimal("9.5"))
+        ScoreFactory(assessment=quiz, student=classmate, value=Decimal("18.50"))
+        gradebook = teacher_client.get(reverse("grades:gradebook", args=[cast.course.pk])).text
+        assert "9.5 / 18.5<" in gradebook and "9.50" not in gradebook
+        assert "/20 ×1<" in gradebook
+        grid = teacher_client.get(reverse("grades:score_entry", args=[quiz.pk])).text
+        assert ">9.5 / 18.5<" in grid and "Score (of 20)" in grid and "out of 20, weight 1" in grid
+
     def test_the_current_term_is_the_default_filter(self, teacher_client, cast, quiz):
         term = TermFactory()
         in_term = AssessmentFactory(course=cast.course, term=term, title="In the term")
@@ -310,3 +320,23 @@ def test_a_grid_opened_before_a_colleagues_change_does_not_undo_it(teacher_clien
     data = {f"score-{cast.student.pk}": "10", f"was-{cast.student.pk}": "10", f"score-{classmate.pk}": "12"}
     teacher_client.post(reverse("grades:score_entry", args=[quiz.pk]), data | {f"was-{classmate.pk}": ""})
     assert dict(Score.objects.values_list("student", "value")) == {cast.student.pk: 14, classmate.pk: 12}
+
+
+@pytest.mark.parametrize(
+    "name", ["score_entry", "assessment_edit", "assessment_delete", "score_upload", "grading_settings", "new"]
+)
+def test_every_grades_page_of_a_course_starts_its_breadcrumbs_at_the_courses_as_the_gradebook_does(
+    teacher_client, cast, quiz, name
+):
+    if name == "new":
+        url = reverse("grades:assessment_create", args=[cast.course.pk])
+    elif name == "grading_settings":
+        url = reverse("grades:grading_settings", args=[cast.course.pk])
+    else:
+        url = reverse(f"grades:{name}", args=[quiz.pk])
+    crumbs = teacher_client.get(url).text.split('class="breadcrumb"')[1].split("</ol>")[0]
+    links = [reverse("courses:course_list"), reverse("courses:course_detail", args=[cast.course.pk])]
+    links.append(reverse("grades:gradebook", args=[cast.course.pk]))
+    assert [crumbs.index(f'href="{link}"') for link in links] == sorted(
+        crumbs.index(f'href="{link}"') for link in links
+    )

@@ -1,6 +1,7 @@
 """The progress dashboards (institution, a teacher's courses), their alert lists, and the weekly alerts that send
 them."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -107,6 +108,14 @@ def test_an_administrator_sees_the_institution(client, cast, school):
     assert response.context["student_count"] == 5
     page = response.content.decode()
     assert "Olga" in page and "Hana" in page and reverse("reports:student_profile", args=[school["Lou"].pk]) in page
+
+
+def test_a_high_performers_figures_say_which_is_the_average_and_which_the_attendance(client, cast, school):
+    client.force_login(cast.admin)
+    page = client.get(reverse("reports:progress")).content.decode()
+    listed = page.split('id="progress-high-performers">')[1].split("</ul>")[0]
+    first = " ".join(re.sub(r"<[^>]+>", " ", listed.split("</li>")[0]).split())
+    assert re.fullmatch(r"\S+ \S+ average \d+\.\d % · attendance \d+\.\d %", first), first
 
 
 def test_a_teacher_sees_their_courses_only(client, cast, school):

@@ -55,10 +55,10 @@ def scene():
     quiz = AssessmentFactory(course=course, release=Release.NOW)
     ScoreFactory(assessment=quiz, student=student)
     Contact.objects.create(student=student, name="Maria Stone", relation="mother", phone="0612345678")
-    return {"course": course, "student": student, "live": live, "event": event}
+    return {"course": course, "student": student, "live": live, "event": event, "quiz": quiz}
 
 
-def pages_for(role, course, student, live, event):
+def pages_for(role, course, student, live, event, quiz):
     """The main pages of each role, by name."""
     common = {
         "dashboard": "/",
@@ -88,6 +88,13 @@ def pages_for(role, course, student, live, event):
             "take out of an event": f"/behaviour/participations/{event.participations.get().pk}/delete/",
             "student behaviour": f"/behaviour/students/{student.pk}/",
             "progress": "/progress/",
+            "behaviour overview": "/behaviour/",
+            "gradebook": f"/grades/courses/{course.pk}/",
+            "score entry": f"/grades/assessments/{quiz.pk}/",
+            "grading settings": f"/grades/courses/{course.pk}/settings/",
+            "new assessment": f"/grades/courses/{course.pk}/assessments/new/",
+            "course edit": f"/courses/{course.pk}/edit/",
+            "new session": f"/courses/{course.pk}/sessions/new/",
         }
     if role == "student":
         return common | {
@@ -97,6 +104,7 @@ def pages_for(role, course, student, live, event):
             "check-in": "/checkin/",
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
+            "grades": "/grades/",
         }
     if role == "parent":
         return common | {
@@ -105,8 +113,18 @@ def pages_for(role, course, student, live, event):
             "justification form": f"/justifications/new/?student={student.pk}",
             "student report": report,
             "behaviour": f"/behaviour/students/{student.pk}/",
+            "grades": f"/grades/children/{student.pk}/",
         }
-    return common | {"course list": "/courses/", "course detail": f"/courses/{course.pk}/", "progress": "/progress/"}
+    return common | {
+        "course list": "/courses/",
+        "course detail": f"/courses/{course.pk}/",
+        "progress": "/progress/",
+        "at risk": "/at-risk/",
+        "contacts": f"/accounts/students/{student.pk}/contacts/",
+        "gradebook": f"/grades/courses/{course.pk}/",
+        "behaviour patterns": "/behaviour/patterns/",
+        "course edit": f"/courses/{course.pk}/edit/",
+    }
 
 
 @pytest.mark.parametrize("role", ["anonymous", "student", "teacher", "parent", "admin"])
