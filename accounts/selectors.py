@@ -1,29 +1,47 @@
 from django.db import models
 
-from accounts.models import ParentLink, Role, User
+from accounts.models import Institution, ParentLink, Role, User
+
+
+def institution_of(user):
+    """The institution whose data `user` sees and whose settings apply to them: their own. The one rule every
+    scoped query starts from; a platform administrator (superuser) too sees only their own in the app, and every
+    institution in Django admin."""
+    return user.institution
+
+
+def institutions():
+    """Every institution, for the work done for each (alerts) and the platform administrator's figures."""
+    return Institution.objects.all()
+
+
+def users_of(institution):
+    """The accounts of an institution: the one scope of every query of people."""
+    return User.objects.filter(institution=institution)
 
 
 def children_of(parent):
     """The students a parent follows."""
-    return User.objects.filter(role=Role.STUDENT, parent_links__parent=parent)
+    return users_of(institution_of(parent)).filter(role=Role.STUDENT, parent_links__parent=parent)
 
 
 def parents_of(*students):
     return User.objects.filter(role=Role.PARENT, child_links__child__in=students).distinct()
 
 
-def user_by_identifier(identifier):
-    """The user with this email or student number, or None."""
+def user_by_identifier(identifier, *, institution):
+    """The user of `institution` with this email or student number, or None."""
     identifier = identifier.strip()
+    users = users_of(institution)
     if "@" in identifier:
-        return User.objects.filter(email__iexact=identifier).first()
-    return User.objects.filter(student_number=identifier).first()
+        return users.filter(email__iexact=identifier).first()
+    return users.filter(student_number=identifier).first()
 
 
 def children_visible_to(user):
     """The students whose family page a user may open: a parent their children, an administrator all."""
     if user.is_admin:
-        return User.objects.filter(role=Role.STUDENT)
+        return users_of(institution_of(user)).filter(role=Role.STUDENT)
     if user.is_parent:
         return children_of(user)
     return User.objects.none()
@@ -34,10 +52,10 @@ def contacts_of(student):
     return student.contacts.all()
 
 
-def role_counts():
-    """{role: number of active users}."""
+def role_counts(institution):
+    """{role: number of active users of the institution}."""
     counts = dict.fromkeys(Role.values, 0)
-    for row in User.objects.filter(is_active=True).values("role").annotate(n=models.Count("pk")):
+    for row in users_of(institution).filter(is_active=True).values("role").annotate(n=models.Count("pk")):
         counts[row["role"]] = row["n"]
     return counts
 

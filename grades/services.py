@@ -60,7 +60,7 @@ def _check(assessment):
 
 def _default_term(course):
     """The term of an assessment given none: the course's, or the current one."""
-    return course.term or course_selectors.current_term()
+    return course.term or course_selectors.current_term(course.institution)
 
 
 @transaction.atomic
@@ -148,7 +148,7 @@ def push_grades(course, *, students=None):
     rendered after commit as the page renders them (the current term)."""
     students = list(course_selectors.students_of(course)) if students is None else students
     parents = parents_by_child(students)
-    term = course_selectors.current_term()
+    term = course_selectors.current_term(course.institution)
     for student in students:
         # Rendered once at commit, for the student and each of their parents alike.
         render = functools.cache(functools.partial(_released_region, student, term))
