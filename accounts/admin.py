@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.forms import AdminLoginForm, AdminPasswordForm, InstitutionCreateForm, UserImportForm
 from accounts.models import Contact, Institution, LockKind, LoginLock, ParentLink, User
-from accounts.selectors import institution_of, users_of
+from accounts.selectors import institution_of, unused_accounts, users_of
 from accounts.services import (
     USER_CSV_COLUMNS,
     contacts_update,
@@ -20,6 +20,7 @@ from accounts.services import (
     parent_link_add,
     parent_links_delete,
     user_save,
+    users_deactivate,
     users_delete,
     users_import_csv,
 )
@@ -71,12 +72,26 @@ class ContactInline(InstitutionScoped, admin.TabularInline):
     fields = ["name", "relation", "phone", "email", "is_emergency_contact", "position"]
 
 
+class UnusedFilter(admin.SimpleListFilter):
+    """Accounts nobody has logged in to for their institution's "accounts unused after (days)"."""
+
+    title = gettext_lazy("use")
+    parameter_name = "unused"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Not used for a long time"))]
+
+    def queryset(self, request, queryset):
+        return unused_accounts(queryset) if self.value() == "yes" else queryset
+
+
 @admin.register(User)
 class UserAdmin(InstitutionScoped, RefusalsAsMessages, BaseUserAdmin):
     institution_path = "institution"
     ordering = ["last_name", "first_name"]
     list_display = ["email", "first_name", "last_name", "role", "student_number", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_staff"]
+    list_filter = [UnusedFilter, "role", "is_active", "is_staff"]
+    actions = ["deactivate"]
     search_fields = ["email", "first_name", "last_name", "student_number"]
     inlines = [ChildLinkInline]
     fieldsets = [
@@ -100,6 +115,11 @@ class UserAdmin(InstitutionScoped, RefusalsAsMessages, BaseUserAdmin):
     change_list_template = "admin/accounts/user/change_list.html"
     change_password_form = AdminPasswordForm
 
+    def get_queryset(self, request):
+        # A platform administrator's account (password, rights, activity) is kept by platform administrators only.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
     def save_model(self, request, obj, form, change):
         user_save(user=obj)
 
@@ -108,6 +128,12 @@ class UserAdmin(InstitutionScoped, RefusalsAsMessages, BaseUserAdmin):
 
     def delete_queryset(self, request, queryset):
         users_delete(users=queryset)
+
+    @admin.action(description=gettext_lazy("Deactivate the selected accounts"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = users_deactivate(users=queryset.exclude(pk=request.user.pk))
+        message = ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def get_inlines(self, request, obj):
         return [ChildLinkInline, ContactInline] if obj and obj.is_student else [ChildLinkInline]
@@ -265,6 +291,7 @@ class InstitutionAdmin(RefusalsAsMessages, admin.ModelAdmin):
             gettext_lazy("Progress"),
             {"fields": ["high_performer_min_average", "high_performer_min_attendance", "low_performance_below"]},
         ),
+        (gettext_lazy("Accounts"), {"fields": ["unused_account_days"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["name", "short_name", "time_zone", "language"]}),

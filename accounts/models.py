@@ -105,6 +105,12 @@ class Institution(models.Model):
     low_performance_below = models.FloatField(
         _("low performance alert below average (%)"), default=60.0, validators=PERCENT
     )
+    unused_account_days = models.PositiveSmallIntegerField(
+        _("accounts unused after (days)"),
+        default=365,
+        validators=[MinValueValidator(7)],
+        help_text=_("Accounts nobody has logged in to for this long are listed for deactivation in Django admin."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = InstitutionManager()

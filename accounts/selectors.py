@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Institution, ParentLink, Role, User
 
@@ -67,3 +71,16 @@ def parents_by_child(students):
     for link in links:
         found.setdefault(link.child_id, []).append(link.parent)
     return found
+
+
+def unused_accounts(users, *, now=None):
+    """Those of `users` still active that nobody has logged in to for their institution's unused_account_days
+    (counted from the account's creation when it was never used)."""
+    now = now or timezone.now()
+    unused = Q(pk__in=[])
+    for institution in institutions().filter(pk__in=users.values("institution")):
+        before = now - timedelta(days=institution.unused_account_days)
+        unused |= Q(institution=institution) & (
+            Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before)
+        )
+    return users.filter(unused, is_active=True)

@@ -88,6 +88,19 @@ def user_save(*, user):
 
 
 @transaction.atomic
+def users_deactivate(*, users):
+    """Deactivate accounts (Django admin): they can no longer log in, their sessions end, their live sockets
+    close, and everything they did stays. Returns how many were active."""
+    count = 0
+    for user in users:
+        if user.is_active:
+            user.is_active = False
+            user_save(user=user)
+            count += 1
+    return count
+
+
+@transaction.atomic
 def users_delete(*, users):
     """Delete accounts (Django admin); their live sockets close."""
     for user in users:

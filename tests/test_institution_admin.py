@@ -2,11 +2,15 @@
 filters, foreign-key choices, autocompletes and bulk actions); a platform administrator (superuser) creates
 institutions with their first administrator and sees them all."""
 
+from datetime import timedelta
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Institution, Role, User
-from accounts.tests.factories import PlatformAdminFactory
+from accounts.tests.factories import PASSWORD, PlatformAdminFactory
 from courses.models import Course
 from courses.tests.factories import TermFactory
 
@@ -177,3 +181,39 @@ def test_a_bad_time_zone_is_refused_with_a_message(client, db):
     assert response.status_code == 200
     assert "Mars/Olympus is not a time zone" in response.text
     assert not Institution.objects.filter(short_name="NOW").exists()
+
+
+def test_unused_accounts_are_listed_and_deactivated_in_bulk(admin_client, cast, elsewhere, closed_sockets):
+    long_ago = timezone.now() - timedelta(days=400)
+    User.objects.filter(pk__in=[cast.student.pk, elsewhere.student.pk]).update(last_login=long_ago)
+    User.objects.filter(pk=cast.other_student.pk).update(last_login=timezone.now())
+    User.objects.exclude(pk__in=[cast.student.pk, elsewhere.student.pk]).update(date_joined=timezone.now())
+    listed = admin_client.get(reverse("admin:accounts_user_changelist"), {"unused": "yes"}).context["cl"].queryset
+    assert list(listed) == [cast.student]
+    response = admin_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "deactivate", "_selected_action": [cast.student.pk, elsewhere.student.pk, cast.admin.pk]},
+    )
+    assert response.status_code == 302
+    assert closed_sockets == [cast.student.pk]
+    assert not User.objects.get(pk=cast.student.pk).is_active
+    assert User.objects.get(pk=elsewhere.student.pk).is_active and User.objects.get(pk=cast.admin.pk).is_active
+    # The account keeps its history and can no longer log in.
+    assert cast.student.attendance_records.exists()
+    assert not Client().login(email=cast.student.email, password=PASSWORD)
+
+
+def test_the_time_after_which_an_account_is_unused_is_the_institutions(admin_client, cast):
+    User.objects.update(date_joined=timezone.now() - timedelta(days=400), last_login=None)
+    assert admin_client.get(reverse("admin:accounts_user_changelist"), {"unused": "yes"}).context["cl"].result_count
+    Institution.objects.filter(pk=cast.institution.pk).update(unused_account_days=500)
+    listed = admin_client.get(reverse("admin:accounts_user_changelist"), {"unused": "yes"}).context["cl"]
+    assert listed.result_count == 0
+
+
+def test_an_institutions_administrator_cannot_reach_a_platform_administrators_account(admin_client, cast):
+    platform = PlatformAdminFactory(institution=cast.institution)
+    listed = admin_client.get(reverse("admin:accounts_user_changelist")).context["cl"].queryset
+    assert platform not in listed
+    password_page = reverse("admin:auth_user_password_change", args=[platform.pk])
+    assert admin_client.get(password_page).status_code == 404
