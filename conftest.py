@@ -7,12 +7,19 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.tests.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
+from accounts.tests.factories import (
+    AdminFactory,
+    InstitutionFactory,
+    ParentFactory,
+    StudentFactory,
+    TeacherFactory,
+    first_institution,
+)
 from attendance import services
 from attendance.models import Status
 from attendance.selectors import MAX_WRONG_CODES
 from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFactory, JustificationFactory
-from behaviour.tests.factories import BehaviourRecordFactory, ParticipationFactory
+from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory, ParticipationFactory
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from notifications.tests.factories import NotificationFactory
 
@@ -31,18 +38,22 @@ def _fast_and_local(settings, tmp_path):
 
 
 class Cast:
-    """One course with a teacher, an enrolled student with a parent, and someone outside for each role."""
+    """One course with a teacher, an enrolled student with a parent, and someone outside for each role; in the
+    first institution, or in `institution`."""
 
-    def __init__(self):
-        self.teacher = TeacherFactory(first_name="Tess")
-        self.other_teacher = TeacherFactory(first_name="Otto")
-        self.student = StudentFactory(first_name="Sam")
-        self.other_student = StudentFactory(first_name="Olga")
-        self.parent = ParentFactory(first_name="Paula", children=[self.student])
-        self.other_parent = ParentFactory(first_name="Pete", children=[self.other_student])
-        self.admin = AdminFactory()
-        self.course = CourseFactory(teachers=[self.teacher])
-        self.other_course = CourseFactory(teachers=[self.other_teacher])
+    def __init__(self, institution=None):
+        institution = institution or first_institution()
+        people = {"institution": institution}
+        self.institution = institution
+        self.teacher = TeacherFactory(first_name="Tess", **people)
+        self.other_teacher = TeacherFactory(first_name="Otto", **people)
+        self.student = StudentFactory(first_name="Sam", **people)
+        self.other_student = StudentFactory(first_name="Olga", **people)
+        self.parent = ParentFactory(first_name="Paula", children=[self.student], **people)
+        self.other_parent = ParentFactory(first_name="Pete", children=[self.other_student], **people)
+        self.admin = AdminFactory(**people)
+        self.course = CourseFactory(teachers=[self.teacher], **people)
+        self.other_course = CourseFactory(teachers=[self.other_teacher], **people)
         EnrollmentFactory(course=self.course, student=self.student)
         EnrollmentFactory(course=self.other_course, student=self.other_student)
         self.session = ClassSessionFactory(course=self.course)
@@ -50,7 +61,12 @@ class Cast:
         CodeLockoutFactory(session=self.session, student=self.student, failures=MAX_WRONG_CODES)
         self.notification = NotificationFactory(user=self.student, url="/")
         self.justification = JustificationFactory(student=self.student, course=self.course, sessions=[self.session])
-        self.behaviour_record = BehaviourRecordFactory(student=self.student, course=self.course, author=self.teacher)
+        self.behaviour_record = BehaviourRecordFactory(
+            student=self.student,
+            course=self.course,
+            author=self.teacher,
+            category=CategoryFactory(institution=institution, name="Helpfulness"),
+        )
         self.participation = ParticipationFactory(student=self.student, event__course=self.course)
 
     def by_role(self, name):
@@ -60,6 +76,12 @@ class Cast:
 @pytest.fixture
 def cast(db):
     return Cast()
+
+
+@pytest.fixture
+def elsewhere(db):
+    """The same cast of people in a second institution: nothing of `cast` is theirs to see."""
+    return Cast(InstitutionFactory(time_zone="America/Sao_Paulo"))
 
 
 @pytest.fixture

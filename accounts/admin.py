@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -8,18 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.forms import AdminLoginForm, AdminPasswordForm, UserImportForm
-from accounts.models import Contact, LoginLock, ParentLink, User
+from accounts.forms import AdminLoginForm, AdminPasswordForm, InstitutionCreateForm, UserImportForm
+from accounts.models import Contact, Institution, LockKind, LoginLock, ParentLink, User
+from accounts.selectors import institution_of, unused_accounts, users_of
 from accounts.services import (
     USER_CSV_COLUMNS,
     contacts_update,
+    institution_create,
     login_unlock,
     parent_link_add,
     parent_links_delete,
     user_save,
+    users_deactivate,
     users_delete,
     users_import_csv,
 )
+from attendance_system.admin import InstitutionScoped
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
 
@@ -39,9 +44,11 @@ class RefusalsAsMessages:
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ChildLinkInline(admin.TabularInline):
+class ChildLinkInline(InstitutionScoped, admin.TabularInline):
     """A parent's children. Links are added (through the service, by UserAdmin.save_formset) or deleted,
     never edited: changing a row's child would bypass the two-parents rule."""
+
+    institution_path = "parent__institution"
 
     model = ParentLink
     fk_name = "parent"
@@ -54,8 +61,10 @@ class ChildLinkInline(admin.TabularInline):
         return False
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(InstitutionScoped, admin.TabularInline):
     """A student's guardians and emergency contacts, saved through the service (UserAdmin.save_formset)."""
+
+    institution_path = "student__institution"
 
     model = Contact
     fk_name = "student"
@@ -63,11 +72,26 @@ class ContactInline(admin.TabularInline):
     fields = ["name", "relation", "phone", "email", "is_emergency_contact", "position"]
 
 
+class UnusedFilter(admin.SimpleListFilter):
+    """Accounts nobody has logged in to for their institution's "accounts unused after (days)"."""
+
+    title = gettext_lazy("use")
+    parameter_name = "unused"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("Not used for a long time"))]
+
+    def queryset(self, request, queryset):
+        return unused_accounts(queryset) if self.value() == "yes" else queryset
+
+
 @admin.register(User)
-class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
+class UserAdmin(InstitutionScoped, RefusalsAsMessages, BaseUserAdmin):
+    institution_path = "institution"
     ordering = ["last_name", "first_name"]
     list_display = ["email", "first_name", "last_name", "role", "student_number", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "is_staff"]
+    list_filter = [UnusedFilter, "role", "is_active", "is_staff"]
+    actions = ["deactivate"]
     search_fields = ["email", "first_name", "last_name", "student_number"]
     inlines = [ChildLinkInline]
     fieldsets = [
@@ -91,6 +115,11 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
     change_list_template = "admin/accounts/user/change_list.html"
     change_password_form = AdminPasswordForm
 
+    def get_queryset(self, request):
+        # A platform administrator's account (password, rights, activity) is kept by platform administrators only.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
     def save_model(self, request, obj, form, change):
         user_save(user=obj)
 
@@ -99,6 +128,12 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
 
     def delete_queryset(self, request, queryset):
         users_delete(users=queryset)
+
+    @admin.action(description=gettext_lazy("Deactivate the selected accounts"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = users_deactivate(users=queryset.exclude(pk=request.user.pk))
+        message = ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def get_inlines(self, request, obj):
         return [ChildLinkInline, ContactInline] if obj and obj.is_student else [ChildLinkInline]
@@ -128,7 +163,7 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
         errors = []
         if form.is_valid():
             try:
-                users = users_import_csv(upload=form.cleaned_data["upload"])
+                users = users_import_csv(institution=institution_of(request.user), upload=form.cleaned_data["upload"])
             except ImportRejected as rejected:
                 errors = rejected.errors
             else:
@@ -146,8 +181,10 @@ class UserAdmin(RefusalsAsMessages, BaseUserAdmin):
 
 
 @admin.register(ParentLink)
-class ParentLinkAdmin(RefusalsAsMessages, admin.ModelAdmin):
+class ParentLinkAdmin(InstitutionScoped, RefusalsAsMessages, admin.ModelAdmin):
     """Links are added through the service (under its lock on the child) or deleted, never edited."""
+
+    institution_path = "parent__institution"
 
     list_display = ["parent", "child"]
     search_fields = ["parent__email", "parent__last_name", "child__email", "child__last_name"]
@@ -170,6 +207,15 @@ class ParentLinkAdmin(RefusalsAsMessages, admin.ModelAdmin):
 @admin.register(LoginLock)
 class LoginLockAdmin(admin.ModelAdmin):
     """Accounts and network addresses locked out of logging in; "Unlock" lets them in again at once."""
+
+    def get_queryset(self, request):
+        """An institution's administrators see the locks of their own people's accounts; locks of network
+        addresses (shared by everyone behind them) and of unknown emails are the platform administrators'."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        emails = users_of(institution_of(request.user)).values("email")
+        return queryset.filter(kind=LockKind.ACCOUNT, value__in=emails)
 
     list_display = ["value", "kind", "in_force", "until", "locked_at"]
     list_filter = ["kind"]
@@ -205,8 +251,10 @@ class LoginLockAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(RefusalsAsMessages, admin.ModelAdmin):
+class ContactAdmin(InstitutionScoped, RefusalsAsMessages, admin.ModelAdmin):
     """Every student's guardians and emergency contacts, to search them; each is saved through the service."""
+
+    institution_path = "student__institution"
 
     list_display = ["name", "relation", "student", "phone", "email", "is_emergency_contact"]
     list_filter = ["is_emergency_contact"]
@@ -223,3 +271,58 @@ class ContactAdmin(RefusalsAsMessages, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for contact in queryset.select_related("student"):
             contacts_update(student=contact.student, deleted=[contact])
+
+
+@admin.register(Institution)
+class InstitutionAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    """Platform administrators (superusers) create institutions, each with its first administrator, and see them
+    all; an institution's administrators see and change their own institution's settings only."""
+
+    list_display = ["name", "short_name", "time_zone", "language", "people", "created_at"]
+    search_fields = ["name", "short_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "time_zone", "language"]}),
+        (gettext_lazy("Attendance"), {"fields": ["code_minutes", "late_after_minutes", "risk_threshold"]}),
+        (
+            gettext_lazy("Behaviour"),
+            {"fields": ["escalation_count", "escalation_days", "parents_see_negative", "parents_see_negative_from"]},
+        ),
+        (
+            gettext_lazy("Progress"),
+            {"fields": ["high_performer_min_average", "high_performer_min_attendance", "low_performance_below"]},
+        ),
+        (gettext_lazy("Accounts"), {"fields": ["unused_account_days"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["name", "short_name", "time_zone", "language"]}),
+        (gettext_lazy("First administrator"), {"fields": ["admin_email", "admin_first_name", "admin_last_name"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(user_count=Count("users"))
+        return queryset if request.user.is_superuser else queryset.filter(pk=request.user.institution_id)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = InstitutionCreateForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+            return
+        data = form.cleaned_data
+        institution_create(
+            institution=obj,
+            admin_email=data["admin_email"],
+            admin_first_name=data["admin_first_name"],
+            admin_last_name=data["admin_last_name"],
+        )
+
+    @admin.display(description=gettext_lazy("people"), ordering="user_count")
+    def people(self, institution):
+        return institution.user_count

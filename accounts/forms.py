@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Contact, User
+from accounts.models import Contact, Institution, User
 from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
 
@@ -114,3 +114,21 @@ class ContactForm(forms.ModelForm):
 ContactFormSet = forms.inlineformset_factory(
     User, Contact, form=ContactForm, fk_name="student", extra=1, can_delete=True, max_num=10, validate_max=True
 )
+
+
+class InstitutionCreateForm(forms.ModelForm):
+    """A new institution and who administers it first (Django admin, platform administrators)."""
+
+    admin_email = forms.EmailField(label=_("Administrator's email"))
+    admin_first_name = forms.CharField(label=_("Administrator's first name"), max_length=150)
+    admin_last_name = forms.CharField(label=_("Administrator's last name"), max_length=150)
+
+    class Meta:
+        model = Institution
+        fields = ["name", "short_name", "time_zone", "language"]
+
+    def clean_admin_email(self):
+        email = self.cleaned_data["admin_email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account already has this email address."))
+        return email

@@ -1,11 +1,131 @@
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance_system.validators import no_control_characters
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
+def language_choices():
+    return settings.LANGUAGES
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a time zone; give one such as Europe/Paris."), params={"zone": value})
+
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class InstitutionManager(models.Manager):
+    def first_or_create(self):
+        """The installation's first institution, made with the default settings on an empty installation."""
+        return self.order_by("pk").first() or self.create(name="Institution", short_name="MAIN")
+
+
+class Institution(models.Model):
+    """A school or organisation: its people, courses, years and categories belong to it, nothing is seen across
+    institutions, and its settings replace what were once installation-wide settings. Read its settings through
+    accounts.selectors.institution_of and the one function per setting in the app that uses it."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[no_control_characters])
+    short_name = models.CharField(_("short name"), max_length=20, unique=True, validators=[no_control_characters])
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in it, such as Europe/Paris or America/Sao_Paulo."),
+    )
+    language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text=_("For people who have not chosen their own."),
+    )
+    code_minutes = models.PositiveSmallIntegerField(
+        _("default code validity (minutes)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("What a new course starts with."),
+    )
+    late_after_minutes = models.PositiveSmallIntegerField(
+        _("default late after (minutes)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(240)],
+        help_text=_("What a new session starts with."),
+    )
+    risk_threshold = models.PositiveSmallIntegerField(
+        _("default at-risk threshold (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("What a new course starts with."),
+    )
+    escalation_count = models.PositiveSmallIntegerField(
+        _("behaviour escalation: records per level"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Level k of 3 is reached at k times this many negative records within the window."),
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("behaviour escalation: window (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    parents_see_negative = models.BooleanField(
+        _("parents see negative behaviour records"),
+        default=True,
+        help_text=_("The student sees what their family sees."),
+    )
+    parents_see_negative_from = models.DateField(
+        _("negative records shown from"),
+        null=True,
+        blank=True,
+        help_text=_("Only those dated from this day; empty: all."),
+    )
+    high_performer_min_average = models.FloatField(
+        _("high performer: lowest average (%)"), default=85.0, validators=PERCENT
+    )
+    high_performer_min_attendance = models.FloatField(
+        _("high performer: lowest attendance rate (%)"), default=95.0, validators=PERCENT
+    )
+    low_performance_below = models.FloatField(
+        _("low performance alert below average (%)"), default=60.0, validators=PERCENT
+    )
+    unused_account_days = models.PositiveSmallIntegerField(
+        _("accounts unused after (days)"),
+        default=365,
+        validators=[MinValueValidator(7)],
+        help_text=_("Accounts nobody has logged in to for this long are listed for deactivation in Django admin."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = InstitutionManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 class Role(models.TextChoices):
@@ -21,6 +141,9 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
+        if "institution" not in extra_fields and "institution_id" not in extra_fields:
+            # createsuperuser and self-registration: the installation's first institution.
+            extra_fields["institution"] = Institution.objects.first_or_create()
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -46,11 +169,14 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[no_control_characters])
     last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[no_control_characters])
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="users", verbose_name=_("institution")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STUDENT)
-    student_number = models.CharField(
+    # NULL, not "", for accounts without a number: the unique constraint counts no NULL twice.
+    student_number = models.CharField(  # noqa: DJ001
         _("student number"),
         max_length=32,
-        unique=True,
         null=True,
         blank=True,
         help_text=_("Students only; unique across the institution."),
@@ -81,6 +207,9 @@ class User(AbstractUser):
                 condition=Q(role=Role.STUDENT) | Q(student_number__isnull=True),
                 name="student_number_only_for_students",
             ),
+            models.UniqueConstraint(
+                fields=["institution", "student_number"], name="unique_student_number_per_institution"
+            ),
         ]
 
     def __str__(self):
@@ -94,6 +223,10 @@ class User(AbstractUser):
         # The constraint student_number_only_for_students guards the table; this says it to a person.
         if self.student_number and self.role != Role.STUDENT:
             raise ValidationError({"student_number": _("Only students have a student number.")})
+        # So does unique_student_number_per_institution, also in forms that do not show the institution.
+        same_number = User.objects.filter(institution_id=self.institution_id, student_number=self.student_number)
+        if self.student_number and self.institution_id and same_number.exclude(pk=self.pk).exists():
+            raise ValidationError({"student_number": _("Another account of the institution has this student number.")})
 
     @property
     def is_admin(self):
@@ -138,6 +271,8 @@ class ParentLink(models.Model):
             raise ValidationError({"parent": _("%(user)s is not a parent account.") % {"user": self.parent}})
         if self.child_id and not self.child.is_student:
             raise ValidationError({"child": _("%(user)s is not a student.") % {"user": self.child}})
+        if self.parent_id and self.child_id and self.parent.institution_id != self.child.institution_id:
+            raise ValidationError({"child": _("A parent and their child belong to one institution.")})
         others = ParentLink.objects.filter(child_id=self.child_id).exclude(pk=self.pk)
         if self.child_id and others.count() >= MAX_PARENTS:
             raise ValidationError({"child": _("%(child)s already has two parents linked.") % {"child": self.child}})

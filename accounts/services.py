@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import LockKind, LoginLock, ParentLink, Role, User
+from accounts.models import Institution, LockKind, LoginLock, ParentLink, Role, User
 from attendance_system import counters
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
@@ -22,9 +22,33 @@ USER_CSV_COLUMNS = ["email", "first_name", "last_name", "role", "student_number"
 
 
 @transaction.atomic
+def institution_create(*, institution, admin_email, admin_first_name, admin_last_name):
+    """A new institution (platform administrators) and its first administrator, who sets their password with
+    "Forgot your password?" and then manages the institution, in the app and in Django admin."""
+    institution.full_clean()
+    institution.save()
+    admin = User(
+        institution=institution,
+        email=admin_email.lower(),
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+        role=Role.ADMIN,
+        is_staff=True,
+    )
+    admin.set_unusable_password()
+    try:
+        admin.full_clean()
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages))
+    admin.save()
+    return institution
+
+
+@transaction.atomic
 def student_register(*, email, first_name, last_name, student_number, password):
-    """Self-registration: the account is always a student's."""
+    """Self-registration: the account is always a student's, of the installation's first institution."""
     user = User(
+        institution=Institution.objects.first_or_create(),
         email=email.lower(),
         first_name=first_name,
         last_name=last_name,
@@ -61,6 +85,19 @@ def user_save(*, user):
     if before is not None and any(before[name] != getattr(user, name) for name in SOCKET_RIGHTS):
         live.close_sockets(user.pk)
     return user
+
+
+@transaction.atomic
+def users_deactivate(*, users):
+    """Deactivate accounts (Django admin): they can no longer log in, their sessions end, their live sockets
+    close, and everything they did stays. Returns how many were active."""
+    count = 0
+    for user in users:
+        if user.is_active:
+            user.is_active = False
+            user_save(user=user)
+            count += 1
+    return count
 
 
 @transaction.atomic
@@ -144,14 +181,14 @@ def _readable(errors):
     )
 
 
-def _user_create_from_row(cells):
+def _user_create_from_row(cells, institution):
     """Create the user of one CSV line (its cells in USER_CSV_COLUMNS order, trailing empty ones perhaps left
     out), or raise DomainError with everything wrong with it.
 
     Saved at once, so that a later line repeating its email or student number fails the model's own unique
     check; users_import_csv rolls the whole file back if any line fails.
     """
-    user = User(**dict(zip_longest(USER_CSV_COLUMNS, cells, fillvalue="")))
+    user = User(institution=institution, **dict(zip_longest(USER_CSV_COLUMNS, cells, fillvalue="")))
     user.set_unusable_password()
     errors = _import_errors(user)
     try:
@@ -166,8 +203,9 @@ def _user_create_from_row(cells):
 
 
 @transaction.atomic
-def users_import_csv(*, upload=None, text=None):
-    """Create users from a CSV with the header `USER_CSV_COLUMNS`; all lines good, or nothing at all.
+def users_import_csv(*, institution, upload=None, text=None):
+    """Create users of `institution` from a CSV with the header `USER_CSV_COLUMNS`; all lines good, or nothing
+    at all.
 
     The accounts have no usable password: people set theirs with "Forgot your password?".
     """
@@ -186,7 +224,7 @@ def users_import_csv(*, upload=None, text=None):
             errors.append(LineError(number, _("too many columns.")))
             continue
         try:
-            users.append(_user_create_from_row(cells))
+            users.append(_user_create_from_row(cells, institution))
         except DomainError as error:
             errors.append(LineError(number, error.message))
     if errors:

@@ -8,10 +8,11 @@ from attendance.models import (
     Justification,
     StatusChange,
 )
-from attendance_system.admin import ReadOnlyAdmin
+from attendance_system.admin import InstitutionScoped, ReadOnlyAdmin
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(InstitutionScoped, admin.TabularInline):
+    institution_path = "record__session__course__institution"
     model = StatusChange
     extra = 0
     can_delete = False
@@ -22,7 +23,8 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(ReadOnlyAdmin):
+class AttendanceRecordAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "session__course__institution"
     list_display = ["student", "session", "status", "method", "is_late", "submitted_at", "checked_out_at", "left_early"]
     list_filter = ["status", "method", "is_late", "session__course"]
     search_fields = ["student__email", "student__last_name", "student__student_number", "session__course__code"]
@@ -32,7 +34,8 @@ class AttendanceRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AttendanceCode)
-class AttendanceCodeAdmin(ReadOnlyAdmin):
+class AttendanceCodeAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "session__course__institution"
     list_display = ["session", "code", "purpose", "rotate_seconds", "issued_by", "issued_at", "expires_at", "ended_at"]
     list_select_related = ["session__course", "issued_by"]
     list_filter = ["session__course"]
@@ -40,14 +43,16 @@ class AttendanceCodeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CodeLockout)
-class CodeLockoutAdmin(ReadOnlyAdmin):
+class CodeLockoutAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "session__course__institution"
     list_display = ["student", "session", "failures"]
     list_select_related = ["student", "session__course"]
     search_fields = ["student__email", "student__last_name"]
 
 
 @admin.register(Justification)
-class JustificationAdmin(ReadOnlyAdmin):
+class JustificationAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "course__institution"
     list_display = ["student", "course", "reason", "state", "created_at", "reviewed_by"]
     list_filter = ["state", "reason", "course"]
     search_fields = ["student__email", "student__last_name", "course__code"]
@@ -57,8 +62,10 @@ class JustificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdmin):
+class StatusChangeAdmin(InstitutionScoped, ReadOnlyAdmin):
     """The history, read-only: it records what happened."""
+
+    institution_path = "record__session__course__institution"
 
     list_display = ["record", "from_status", "to_status", "changed_by", "changed_at", "reason"]
     list_filter = ["to_status"]
@@ -67,8 +74,10 @@ class StatusChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(InstitutionScoped, ReadOnlyAdmin):
     """Uploaded justification documents; downloaded through the justification page, which checks permission."""
+
+    institution_path = "uploaded_by__institution"
 
     list_display = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name", "uploaded_by__email"]

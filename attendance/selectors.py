@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.selectors import children_of
+from accounts.selectors import children_of, institution_of
 from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Justification, Purpose, Status
 from attendance_system.prepared import Prepared
 from courses.limits import place_of
@@ -225,7 +225,9 @@ def student_ids(session):
 
 def justifications_visible_to(user):
     """Justifications a user may see: their own, their children's, their courses', or all for an admin."""
-    justifications = Justification.objects.select_related("student", "course", "document", "submitted_by")
+    justifications = Justification.objects.filter(course__institution=institution_of(user)).select_related(
+        "student", "course", "document", "submitted_by"
+    )
     if user.is_admin:
         return justifications
     if user.is_teacher:

@@ -5,7 +5,6 @@ production deployment needs only SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import ipaddress
-from datetime import date
 from pathlib import Path
 
 import environ
@@ -70,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "attendance_system.timezones.institution_time_zone_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "attendance_system.request_size.request_size_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -165,34 +165,6 @@ CHECKIN_WRONG_CODES_PER_HOUR = env.int("CHECKIN_WRONG_CODES_PER_HOUR", default=2
 # How many minutes before its start a teacher may open a session for check-in.
 SESSION_OPEN_EARLY_MINUTES = env.int("SESSION_OPEN_EARLY_MINUTES", default=15)
 
-# Behaviour escalation (README, "Behaviour and participation"): level k of 3 is reached, and the student's
-# parents and the course's teachers are told once, at k x COUNT negative records dated within the last DAYS days.
-BEHAVIOUR_ESCALATION_COUNT = env.int("BEHAVIOUR_ESCALATION_COUNT", default=3)
-BEHAVIOUR_ESCALATION_DAYS = env.int("BEHAVIOUR_ESCALATION_DAYS", default=30)
-if BEHAVIOUR_ESCALATION_COUNT < 1 or BEHAVIOUR_ESCALATION_DAYS < 1:
-    raise SystemExit("BEHAVIOUR_ESCALATION_COUNT and BEHAVIOUR_ESCALATION_DAYS must be at least 1.")
-# Whether parents (and the student, who sees what their family sees) see negative behaviour records, and those
-# dated from which day (empty: all). Read only through behaviour.selectors.negative_shown_to_family_from.
-BEHAVIOUR_PARENTS_SEE_NEGATIVE = env.bool("BEHAVIOUR_PARENTS_SEE_NEGATIVE", default=True)
-_negative_from = env.str("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM", default="")
-try:
-    BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM = date.fromisoformat(_negative_from) if _negative_from else None
-except ValueError:
-    raise SystemExit("BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM must be a date (YYYY-MM-DD) or empty.") from None
-
-# Progress dashboards and alerts (README, "Student profile, dashboards and alerts"), in percent: a high performer
-# averages at least HIGH_PERFORMER_MIN_AVERAGE with an attendance rate of at least HIGH_PERFORMER_MIN_ATTENDANCE;
-# an average below LOW_PERFORMANCE_BELOW is an alert.
-HIGH_PERFORMER_MIN_AVERAGE = env.float("HIGH_PERFORMER_MIN_AVERAGE", default=85.0)
-HIGH_PERFORMER_MIN_ATTENDANCE = env.float("HIGH_PERFORMER_MIN_ATTENDANCE", default=95.0)
-LOW_PERFORMANCE_BELOW = env.float("LOW_PERFORMANCE_BELOW", default=60.0)
-if not all(
-    0 <= value <= 100 for value in (HIGH_PERFORMER_MIN_AVERAGE, HIGH_PERFORMER_MIN_ATTENDANCE, LOW_PERFORMANCE_BELOW)
-):
-    raise SystemExit(
-        "HIGH_PERFORMER_MIN_AVERAGE, HIGH_PERFORMER_MIN_ATTENDANCE and LOW_PERFORMANCE_BELOW are percentages (0-100)."
-    )
-
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"),
@@ -204,6 +176,7 @@ TASKS = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.InstitutionBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

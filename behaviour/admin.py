@@ -1,18 +1,22 @@
 from django.contrib import admin
 
+from attendance_system.admin import InstitutionScoped
 from behaviour.models import BehaviourRecord, Category, EscalationLevel, Event, Participation
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "institution"
     list_display = ["name", "use", "active"]
     list_filter = ["use", "active"]
     search_fields = ["name"]
 
 
 @admin.register(BehaviourRecord)
-class BehaviourRecordAdmin(admin.ModelAdmin):
+class BehaviourRecordAdmin(InstitutionScoped, admin.ModelAdmin):
     """Read-only here: records are written by teachers in the app, where the rules (and escalation) run."""
+
+    institution_path = "course__institution"
 
     list_display = ["date", "student", "course", "category", "polarity", "author"]
     list_filter = ["polarity", "category", "course"]
@@ -28,8 +32,10 @@ class BehaviourRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationLevel)
-class EscalationLevelAdmin(admin.ModelAdmin):
+class EscalationLevelAdmin(InstitutionScoped, admin.ModelAdmin):
     """Read-only: a level is recorded when it is reached, and its row is what keeps the notice from repeating."""
+
+    institution_path = "student__institution"
 
     list_display = ["reached_at", "student", "level", "records_counted", "course"]
     list_filter = ["level"]
@@ -43,7 +49,8 @@ class EscalationLevelAdmin(admin.ModelAdmin):
         return False
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(InstitutionScoped, admin.TabularInline):
+    institution_path = "student__institution"
     model = Participation
     extra = 0
     fields = ["student", "status", "remarks"]
@@ -56,8 +63,10 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(InstitutionScoped, admin.ModelAdmin):
     """Read-only here: events are recorded by teachers in the app, where the roster is checked."""
+
+    institution_path = "created_by__institution"
 
     list_display = ["date", "name", "course", "created_by"]
     list_filter = ["course"]

@@ -39,7 +39,7 @@ def seed(*, teacher, course, students):
             course=course,
             students=[students[n] for n in numbers],
             # The migration makes these categories; the administrator may have renamed or removed them since.
-            category=Category.objects.get_or_create(name=category)[0],
+            category=Category.objects.get_or_create(institution=course.institution, name=category)[0],
             polarity=polarity,
             note=note,
             date=today - timedelta(days=days),

@@ -3,7 +3,7 @@ their records or participations changes: a loader each, pushed after commit, as 
 
 from django.urls import reverse
 
-from accounts.selectors import administrators, parents_by_child
+from accounts.selectors import administrators, institution_of, parents_by_child
 from notifications.live import loader, push, student_region_group
 
 
@@ -33,7 +33,9 @@ def push_behaviour(students, *, teachers, family=True):
     (unless `family` is False: a change they are not shown), of `teachers` (who see it in their courses) and of
     the administrators. Three queries whatever the number of students."""
     students = list(students)
-    staff = {user.pk for user in [*teachers, *administrators()]}
+    if not students:
+        return
+    staff = {user.pk for user in [*teachers, *administrators(institution_of(students[0]))]}
     parents = parents_by_child(students) if family else {}
     for student in students:
         viewers = staff | ({student.pk, *(parent.pk for parent in parents.get(student.pk, []))} if family else set())

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Institution
 from attendance_system.validators import no_control_characters
 from courses.models import Course
 
@@ -45,9 +46,12 @@ class CategoryUse(models.TextChoices):
 
 
 class Category(models.Model):
-    """A kind of behaviour the administrator keeps (participation, homework, discipline, ...)."""
+    """A kind of behaviour an institution's administrators keep (participation, homework, discipline, ...)."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True, validators=[no_control_characters])
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="behaviour_categories", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=60, validators=[no_control_characters])
     use = models.CharField(_("used for"), max_length=10, choices=CategoryUse.choices, default=CategoryUse.BOTH)
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive categories stay on old records."))
 
@@ -55,6 +59,9 @@ class Category(models.Model):
         ordering = ["name"]
         verbose_name = _("behaviour category")
         verbose_name_plural = _("behaviour categories")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="unique_category_name_per_institution")
+        ]
 
     def __str__(self):
         return self.name
@@ -106,7 +113,7 @@ MAX_LEVEL = 3
 
 class EscalationLevel(models.Model):
     """A level of concern a student reached (as Gibbon's behaviour letters): level k is reached when the student
-    has k x BEHAVIOUR_ESCALATION_COUNT negative records dated within the last BEHAVIOUR_ESCALATION_DAYS days.
+    has k x their institution's escalation_count negative records dated within its last escalation_days days.
     Its row is what keeps the notice from being sent twice."""
 
     student = models.ForeignKey(

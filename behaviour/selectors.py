@@ -4,12 +4,11 @@ out of a user's scope is never found (404)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.selectors import children_of, children_visible_to
+from accounts.selectors import children_of, children_visible_to, institution_of
 from behaviour.models import (
     BehaviourRecord,
     Category,
@@ -22,34 +21,33 @@ from behaviour.models import (
 from courses.selectors import courses_managed_by, enrollments_visible_to
 
 
-def active_categories(*, including=None):
+def all_categories(institution):
+    """The categories of an institution: the one scope of every category query."""
+    return Category.objects.filter(institution=institution)
+
+
+def active_categories(institution, *, including=None):
     """Categories a teacher may choose, and the category `including` (a record's own, even if retired since)."""
-    return Category.objects.filter(Q(active=True) | Q(pk=including))
+    return all_categories(institution).filter(Q(active=True) | Q(pk=including))
 
 
-def all_categories():
-    return Category.objects.all()
-
-
-def negative_shown_to_family_from():
-    """The first date whose negative records a student and their parents see, or None when they see none.
-
-    The one reading of BEHAVIOUR_PARENTS_SEE_NEGATIVE(_FROM): when the setting moves to the institution, only this
-    function changes."""
-    if not settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE:
+def negative_shown_to_family_from(institution):
+    """The first date whose negative records a student and their parents see, or None when they see none: the
+    one reading of the institution's parents_see_negative(_from)."""
+    if not institution.parents_see_negative:
         return None
-    return settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE_FROM or date.min
+    return institution.parents_see_negative_from or date.min
 
 
-def family_sees_negative_on(day):
+def family_sees_negative_on(day, institution):
     """Whether a negative record dated `day` is shown to the student and their parents."""
-    first = negative_shown_to_family_from()
+    first = negative_shown_to_family_from(institution)
     return first is not None and day >= first
 
 
-def _family_view(records):
+def _family_view(records, institution):
     """What a family sees of `records`: positive ones always, negative ones as the institution decides."""
-    first = negative_shown_to_family_from()
+    first = negative_shown_to_family_from(institution)
     shown = Q(polarity=Polarity.POSITIVE)
     if first is not None:
         shown |= Q(date__gte=first)
@@ -76,21 +74,22 @@ def visible_student_ids(user, ids):
 def records_visible_to(user):
     """Records a user may read: an administrator all, a teacher those of their courses, a student their own and a
     parent their children's (negative ones as negative_shown_to_family_from says)."""
-    records = BehaviourRecord.objects.select_related("student", "course", "category", "author")
+    records = institution_records(institution_of(user)).select_related("student", "course", "category", "author")
     if user.is_admin:
         return records
     if user.is_teacher:
         return records.filter(course__in=courses_managed_by(user))
     if user.is_student:
-        return _family_view(records.filter(student=user))
+        return _family_view(records.filter(student=user), institution_of(user))
     if user.is_parent:
-        return _family_view(records.filter(student__in=children_of(user)))
+        return _family_view(records.filter(student__in=children_of(user)), institution_of(user))
     return records.none()
 
 
-def institution_records():
-    """Every record, for the institution's figures and alerts, which no one user reads."""
-    return BehaviourRecord.objects.all()
+def institution_records(institution):
+    """Every record of an institution's courses, for its figures and alerts: the one scope of every record
+    query."""
+    return BehaviourRecord.objects.filter(course__institution=institution)
 
 
 def records_editable_by(user):
@@ -120,9 +119,9 @@ def filter_records(records, *, student=None, category=None, polarity="", first=N
     return records
 
 
-def escalation_window_start(today=None):
+def escalation_window_start(institution, today=None):
     """The first day whose negative records count towards escalation (the window ends today)."""
-    return (today or timezone.localdate()) - timedelta(days=settings.BEHAVIOUR_ESCALATION_DAYS - 1)
+    return (today or timezone.localdate()) - timedelta(days=institution.escalation_days - 1)
 
 
 @dataclass
@@ -140,7 +139,7 @@ class Pattern:
         return [self.by_category.get(category, 0) for category in categories]
 
 
-def negative_patterns(records, *, first, last, at_least):
+def negative_patterns(records, *, institution, first, last, at_least):
     """Students with at least `at_least` negative `records` dated from `first` to `last`, most records first, and
     the categories seen among them; with each student's escalation level reached in the last window. Two queries."""
     rows = (
@@ -163,7 +162,7 @@ def negative_patterns(records, *, first, last, at_least):
         pattern.total += count
         pattern.by_category[category] = count
     kept = [p for p in patterns.values() if p.total >= at_least]
-    recent = timezone.now() - timedelta(days=settings.BEHAVIOUR_ESCALATION_DAYS)
+    recent = timezone.now() - timedelta(days=institution.escalation_days)
     levels = dict(
         EscalationLevel.objects.filter(student_id__in=[p.student_id for p in kept], reached_at__gt=recent)
         .values("student_id")
@@ -179,7 +178,9 @@ def negative_patterns(records, *, first, last, at_least):
 
 def events_visible_to(user):
     """Events a user may open: an administrator all, a teacher those of their courses and those they recorded."""
-    events = Event.objects.select_related("course", "created_by")
+    institution = institution_of(user)
+    events = Event.objects.filter(Q(course__institution=institution) | Q(created_by__institution=institution))
+    events = events.select_related("course", "created_by")
     if user.is_admin:
         return events
     if user.is_teacher:
@@ -219,7 +220,9 @@ def participations_of_event(event):
 def participations_visible_to(user):
     """Participations a user may read: a student their own, a parent their children's, a teacher those of the
     events they may open, an administrator all."""
-    participations = Participation.objects.select_related("event", "event__course", "student")
+    participations = Participation.objects.filter(student__institution=institution_of(user)).select_related(
+        "event", "event__course", "student"
+    )
     if user.is_admin:
         return participations
     if user.is_teacher:

@@ -4,7 +4,6 @@ checking who may do it."""
 from collections import Counter
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,7 +16,16 @@ from accounts.services import users_lock
 from attendance_system.errors import DomainError
 from behaviour import selectors
 from behaviour.live import push_behaviour
-from behaviour.models import MAX_LEVEL, BehaviourRecord, EscalationLevel, Event, Participation, Polarity
+from behaviour.models import (
+    MAX_LEVEL,
+    BehaviourRecord,
+    Category,
+    CategoryUse,
+    EscalationLevel,
+    Event,
+    Participation,
+    Polarity,
+)
 from courses.selectors import courses_managed_by, students_of
 from notifications.models import Kind
 from notifications.services import notify_many
@@ -103,9 +111,9 @@ def record_delete(*, record, by):
     _push_record(record, family_saw=False)
 
 
-def level_for(count):
+def level_for(count, institution):
     """The escalation level `count` negative records within the window reach (0 for none)."""
-    return min(MAX_LEVEL, count // settings.BEHAVIOUR_ESCALATION_COUNT)
+    return min(MAX_LEVEL, count // institution.escalation_count)
 
 
 def escalate(*, students, course):
@@ -114,14 +122,19 @@ def escalate(*, students, course):
     since before it was (accounts.services.users_lock): a concurrent negative record of the same student waits,
     then counts this one and sees the level recorded here. Returns the new levels."""
     now = timezone.now()
+    institution = course.institution
     window = BehaviourRecord.objects.filter(
-        student__in=students, polarity=Polarity.NEGATIVE, date__gte=selectors.escalation_window_start()
+        student__in=students, polarity=Polarity.NEGATIVE, date__gte=selectors.escalation_window_start(institution)
     )
     counts = Counter(window.values_list("student_id", flat=True))
-    reached = {student_id: level_for(count) for student_id, count in counts.items() if level_for(count)}
+    reached = {
+        student_id: level_for(count, institution)
+        for student_id, count in counts.items()
+        if level_for(count, institution)
+    }
     if not reached:
         return []
-    days = settings.BEHAVIOUR_ESCALATION_DAYS
+    days = institution.escalation_days
     known = set(
         EscalationLevel.objects.filter(student_id__in=reached, reached_at__gt=now - timedelta(days=days)).values_list(
             "student_id", "level"
@@ -135,7 +148,7 @@ def escalate(*, students, course):
     )
     teachers = list(course.teachers.all()) if levels else []
     # Parents who are not shown negative records are not told of the levels they make either.
-    tell_parents = selectors.family_sees_negative_on(timezone.localdate())
+    tell_parents = selectors.family_sees_negative_on(timezone.localdate(), institution)
     for level in levels:
         _announce(level, [*(parents_of(level.student) if tell_parents else []), *teachers])
     return levels
@@ -151,7 +164,7 @@ def _announce(level, recipients):
         "%(count)d negative behaviour record in the last %(days)d days (last one in %(course)s).",
         "%(count)d negative behaviour records in the last %(days)d days (last one in %(course)s).",
         level.records_counted,
-    ) % {"count": level.records_counted, "days": settings.BEHAVIOUR_ESCALATION_DAYS, "course": level.course.code}
+    ) % {"count": level.records_counted, "days": level.course.institution.escalation_days, "course": level.course.code}
     url = reverse("behaviour:student_detail", args=[level.student_id])
     notify_many(recipients, Kind.BEHAVIOUR_ESCALATION, title, body=body, url=url)
 
@@ -208,3 +221,23 @@ def participation_delete(*, participation, by):
     _check_participation_editable(participation, by)
     participation.delete()
     push_behaviour([participation.student], teachers=_event_teachers(participation.event))
+
+
+# The categories an institution starts with; its administrators rename, add or retire them in Django admin.
+DEFAULT_CATEGORIES = [
+    ("Participation", CategoryUse.BOTH),
+    ("Homework", CategoryUse.BOTH),
+    ("Effort", CategoryUse.BOTH),
+    ("Kindness", CategoryUse.POSITIVE),
+    ("Leadership", CategoryUse.POSITIVE),
+    ("Discipline", CategoryUse.NEGATIVE),
+    ("Punctuality", CategoryUse.NEGATIVE),
+    ("Disruption", CategoryUse.NEGATIVE),
+]
+
+
+@transaction.atomic
+def categories_create_defaults(*, institution):
+    """Give an institution the default categories it lacks (a new institution starts with them)."""
+    for name, use in DEFAULT_CATEGORIES:
+        Category.objects.get_or_create(institution=institution, name=name, defaults={"use": use})

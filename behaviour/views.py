@@ -1,7 +1,6 @@
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import teacher_required
+from accounts.selectors import institution_of
 from attendance_system.errors import DomainError
 from behaviour import selectors, services
 from behaviour.forms import EventForm, ParticipationForm, PeriodForm, RecordEditForm, RecordFilterForm, RecordForm
@@ -39,7 +39,9 @@ def _students(course):
 @login_required
 def course_records(request, pk):
     course = _get_managed_course(request, pk)
-    form = RecordFilterForm(request.GET or None, students=_students(course), categories=selectors.all_categories())
+    form = RecordFilterForm(
+        request.GET or None, students=_students(course), categories=selectors.all_categories(course.institution)
+    )
     records = selectors.filter_records(
         selectors.records_visible_to(request.user).filter(course=course), **form.filters()
     )
@@ -64,7 +66,9 @@ def _save(form, action):
 @login_required
 def record_create(request, pk):
     course = _get_managed_course(request, pk)
-    form = RecordForm(request.POST or None, students=_students(course), categories=selectors.active_categories())
+    form = RecordForm(
+        request.POST or None, students=_students(course), categories=selectors.active_categories(course.institution)
+    )
     if form.is_valid():
         records = _save(form, lambda: services.records_create(author=request.user, course=course, **form.cleaned_data))
         if records is not None:
@@ -80,7 +84,7 @@ def record_create(request, pk):
 @login_required
 def record_edit(request, pk):
     record = _get_editable_record(request, pk)
-    categories = selectors.active_categories(including=record.category_id)
+    categories = selectors.active_categories(record.course.institution, including=record.category_id)
     form = RecordEditForm(request.POST or None, instance=record, categories=categories)
     if form.is_valid() and _save(
         form, lambda: services.record_update(record=record, by=request.user, **form.cleaned_data)
@@ -102,13 +106,14 @@ def record_delete(request, pk):
 
 @teacher_required
 def pattern_report(request):
-    """Students with at least BEHAVIOUR_ESCALATION_COUNT negative records in a period: a teacher's courses, or
-    all for an administrator."""
-    form = PeriodForm(request.GET, default_first=selectors.escalation_window_start())
+    """Students with at least the institution's escalation count of negative records in a period: a teacher's
+    courses, or all the institution's for an administrator."""
+    institution = institution_of(request.user)
+    form = PeriodForm(request.GET, default_first=selectors.escalation_window_start(institution))
     first, last = form.period()
-    at_least = settings.BEHAVIOUR_ESCALATION_COUNT
+    at_least = institution.escalation_count
     patterns, categories = selectors.negative_patterns(
-        selectors.records_visible_to(request.user), first=first, last=last, at_least=at_least
+        selectors.records_visible_to(request.user), institution=institution, first=first, last=last, at_least=at_least
     )
     rows = [(pattern, pattern.counts(categories)) for pattern in patterns]
     context = {"form": form, "rows": rows, "categories": categories, "at_least": at_least, "first": first, "last": last}

@@ -39,16 +39,23 @@ def build(student_count, assessment_count, session_count=0, behaviour_count=0, e
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.models import Role, User
+    from accounts.models import Institution, Role, User
     from courses.models import Course, Enrollment
     from grades.models import Assessment, AssessmentType, Marker, Release, Score
 
     rng = random.Random(1)
+    institution = Institution.objects.first_or_create()
     teacher = User.objects.create_user("teacher@bench.test", role=Role.TEACHER)
-    course = Course.objects.create(code="BENCH", title="Bench", subject="Mathematics")
+    course = Course.objects.create(institution=institution, code="BENCH", title="Bench", subject="Mathematics")
     course.teachers.add(teacher)
     students = User.objects.bulk_create(
-        User(email=f"s{n}@bench.test", role=Role.STUDENT, student_number=f"B{n:05d}", last_name=f"S{n:05d}")
+        User(
+            institution=institution,
+            email=f"s{n}@bench.test",
+            role=Role.STUDENT,
+            student_number=f"B{n:05d}",
+            last_name=f"S{n:05d}",
+        )
         for n in range(student_count)
     )
     Enrollment.objects.bulk_create(Enrollment(course=course, student=s) for s in students)

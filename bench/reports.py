@@ -59,16 +59,23 @@ def build(student_count, session_count):
 
     from django.utils import timezone
 
-    from accounts.models import Role, User
+    from accounts.models import Institution, Role, User
     from attendance.models import AttendanceRecord, Status
     from courses.models import ClassSession, Course, Enrollment
 
     rng = random.Random(1)
+    institution = Institution.objects.first_or_create()
     teacher = User.objects.create_user("teacher@bench.test", role=Role.TEACHER)
-    course = Course.objects.create(code="BENCH", title="Bench")
+    course = Course.objects.create(institution=institution, code="BENCH", title="Bench")
     course.teachers.add(teacher)
     students = User.objects.bulk_create(
-        User(email=f"s{n}@bench.test", role=Role.STUDENT, student_number=f"B{n:05d}", last_name=f"S{n:05d}")
+        User(
+            institution=institution,
+            email=f"s{n}@bench.test",
+            role=Role.STUDENT,
+            student_number=f"B{n:05d}",
+            last_name=f"S{n:05d}",
+        )
         for n in range(student_count)
     )
     now = timezone.now()

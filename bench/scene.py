@@ -74,11 +74,13 @@ def build_scene(student_count, class_count):
     """`class_count` courses sharing the students out evenly, each with its teacher and an open session."""
     from django.contrib.auth.hashers import make_password
 
-    from accounts.models import Role, User
+    from accounts.models import Institution, Role, User
     from courses.models import Course, Enrollment
 
+    institution = Institution.objects.first_or_create()
     students = User.objects.bulk_create(
         User(
+            institution=institution,
             email=f"s{n}@bench.test",
             first_name="S",
             last_name=str(n),
@@ -96,7 +98,12 @@ def build_scene(student_count, class_count):
         )
         # Not auto-validated, so "Validate all pending" has every check-in to validate; a fixed code.
         course = Course.objects.create(
-            code=f"BENCH{index}", title=f"Bench {index}", code_minutes=60, rotate_seconds=0, auto_validate=False
+            institution=institution,
+            code=f"BENCH{index}",
+            title=f"Bench {index}",
+            code_minutes=60,
+            rotate_seconds=0,
+            auto_validate=False,
         )
         course.teachers.add(teacher)
         members = students[index::class_count]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from attendance_system.admin import InstitutionScoped
 from attendance_system.errors import DomainError
 from courses import services
 from courses.models import AcademicYear, CalendarFeed, ClassSession, Course, Enrollment, Term
@@ -21,13 +22,15 @@ def _save_session(session):
     )
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(InstitutionScoped, admin.TabularInline):
+    institution_path = "course__institution"
     model = Enrollment
     extra = 0
     autocomplete_fields = ["student"]
 
 
-class ClassSessionInline(admin.TabularInline):
+class ClassSessionInline(InstitutionScoped, admin.TabularInline):
+    institution_path = "course__institution"
     model = ClassSession
     extra = 0
     fields = ["starts_at", "ends_at", "room", "state", "late_after_minutes"]
@@ -37,7 +40,8 @@ class ClassSessionInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "institution"
     list_display = ["code", "title", "subject", "term", "teacher_names", "archived", "created_at"]
     list_filter = ["archived", "term", "teachers"]
     search_fields = ["code", "title", "teachers__email", "teachers__last_name"]
@@ -83,7 +87,8 @@ def _save_inline(request, formset, save, delete):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "course__institution"
     list_display = ["student", "course", "active", "enrolled_on"]
     list_filter = ["active", "course"]
     search_fields = ["student__email", "student__last_name", "student__student_number", "course__code"]
@@ -102,7 +107,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClassSession)
-class ClassSessionAdmin(admin.ModelAdmin):
+class ClassSessionAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "course__institution"
     list_display = ["course", "starts_at", "ends_at", "room", "state"]
     list_filter = ["state", "course"]
     search_fields = ["course__code", "course__title", "room"]
@@ -116,7 +122,8 @@ class ClassSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "user__institution"
     list_display = ["user", "created_at"]
     search_fields = ["user__email"]
     readonly_fields = ["token"]
@@ -144,7 +151,8 @@ class TermInlineFormSet(BaseInlineFormSet):
                 raise ValidationError(_("%(a)s and %(b)s overlap.") % {"a": before.name, "b": after.name})
 
 
-class TermInline(admin.TabularInline):
+class TermInline(InstitutionScoped, admin.TabularInline):
+    institution_path = "year__institution"
     model = Term
     formset = TermInlineFormSet
     extra = 0
@@ -152,7 +160,8 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "institution"
     list_display = ["name", "starts_on", "ends_on"]
     search_fields = ["name"]
     inlines = [TermInline]
@@ -165,7 +174,8 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(InstitutionScoped, admin.ModelAdmin):
+    institution_path = "year__institution"
     list_display = ["name", "year", "starts_on", "ends_on"]
     list_filter = ["year"]
     list_select_related = ["year"]

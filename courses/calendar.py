@@ -57,13 +57,15 @@ def feed_regenerate(*, user):
     return CalendarFeed.objects.create(user=user)
 
 
-def ical(sessions, *, name):
-    """An RFC 5545 calendar of sessions; cancelled ones carry STATUS:CANCELLED."""
+def ical(sessions, *, name, time_zone):
+    """An RFC 5545 calendar of sessions (times in UTC, shown by clients in `time_zone`, the institution's);
+    cancelled ones carry STATUS:CANCELLED."""
     feed = Calendar()
     feed.add("prodid", "-//Attendance//Sessions//EN")
     feed.add("version", "2.0")
     feed.add("calscale", "GREGORIAN")
     feed.add("x-wr-calname", name)
+    feed.add("x-wr-timezone", time_zone)
     host = settings.SITE_URL.split("//")[-1]
     for session in sessions:
         event = Event()

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance_system import csvimport
 from courses.models import ClassSession, Course
+from courses.selectors import terms
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -50,9 +51,13 @@ class CourseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), **LIMIT_WIDGETS}
         help_texts = LIMIT_HELP
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = self.fields["term"].queryset.select_related("year")
+        if self.instance.pk is None:
+            self.instance.institution = institution
+            self.initial.setdefault("code_minutes", institution.code_minutes)
+            self.initial.setdefault("risk_threshold", institution.risk_threshold)
+        self.fields["term"].queryset = terms(institution)
 
     def clean_code(self):
         # Upper-cased here so that the unique check sees the code as it will be stored.
@@ -84,8 +89,10 @@ class SessionForm(forms.ModelForm):
         widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput(), **LIMIT_WIDGETS}
         help_texts = LIMIT_HELP
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("late_after_minutes", institution.late_after_minutes)
         # Left out of a form (a client that knows nothing of them), the checks stay as they are.
         for name in ["location_override", "network_override"]:
             self.fields[name].required = False
@@ -106,7 +113,11 @@ class SeriesForm(forms.Form):
     first_date = forms.DateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
     last_date = forms.DateField(label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"}))
     room = forms.CharField(label=_("Room"), max_length=100, required=False)
-    late_after_minutes = forms.IntegerField(label=_("Late after (minutes)"), min_value=0, max_value=240, initial=10)
+    late_after_minutes = forms.IntegerField(label=_("Late after (minutes)"), min_value=0, max_value=240)
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["late_after_minutes"].initial = institution.late_after_minutes
 
 
 class EnrollForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Institution, Role
 from attendance_system.validators import no_control_characters
 from courses.limits import Override, clean_limits, validate_networks
 
@@ -54,9 +54,12 @@ class EarlyLeave(models.TextChoices):
 
 
 class AcademicYear(models.Model):
-    """A school year (`2026-2027`) and its dates; its terms lie inside them."""
+    """A school year (`2026-2027`) of an institution and its dates; its terms lie inside them."""
 
-    name = models.CharField(_("name"), max_length=20, unique=True, validators=[no_control_characters])
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="academic_years", verbose_name=_("institution")
+    )
+    name = models.CharField(_("name"), max_length=20, validators=[no_control_characters])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
@@ -64,7 +67,10 @@ class AcademicYear(models.Model):
         ordering = ["-starts_on"]
         verbose_name = _("academic year")
         verbose_name_plural = _("academic years")
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="year_ends_after_start"),
+            models.UniqueConstraint(fields=["institution", "name"], name="unique_year_name_per_institution"),
+        ]
 
     def __str__(self):
         return self.name
@@ -117,7 +123,10 @@ class Term(models.Model):
 
 
 class Course(CheckinLimits):
-    code = models.CharField(_("code"), max_length=20, unique=True, validators=[no_control_characters])
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="courses", verbose_name=_("institution")
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[no_control_characters])
     title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     subject = models.CharField(
@@ -199,12 +208,22 @@ class Course(CheckinLimits):
         ordering = ["code"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "code"], name="unique_course_code_per_institution")
+        ]
 
     def __str__(self):
         return f"{self.code} · {self.title}"
 
     def clean(self):
         clean_limits(self)
+        if self.term_id and self.institution_id and self.term.year.institution_id != self.institution_id:
+            raise ValidationError({"term": _("Choose a term of the course's institution.")})
+        # The constraint unique_course_code_per_institution guards the table; this says it beside the field, also in
+        # forms that do not show the institution.
+        same_code = Course.objects.filter(institution_id=self.institution_id, code=self.code).exclude(pk=self.pk)
+        if self.institution_id and self.code and same_code.exists():
+            raise ValidationError({"code": _("Another course of the institution has this code.")})
 
 
 class Enrollment(models.Model):
@@ -227,6 +246,10 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.student} in {self.course.code}"
+
+    def clean(self):
+        if self.student_id and self.course_id and self.student.institution_id != self.course.institution_id:
+            raise ValidationError({"student": _("Choose a student of the course's institution.")})
 
 
 class SessionState(models.TextChoices):

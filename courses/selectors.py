@@ -9,32 +9,40 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.selectors import children_of
+from accounts.selectors import children_of, institution_of
 from attendance_system import params
-from courses.models import ClassSession, Course, Enrollment, SessionState, Term
+from courses.models import AcademicYear, ClassSession, Course, Enrollment, SessionState, Term
+
+
+def courses_of(institution):
+    """The courses of an institution: the one scope of every course query."""
+    return Course.objects.filter(institution=institution)
 
 
 def courses_managed_by(user):
-    """Courses the user may change: an administrator all, a teacher their own, others none."""
+    """Courses the user may change: an administrator all of their institution's, a teacher their own, others
+    none."""
+    courses = courses_of(institution_of(user))
     if user.is_admin:
-        return Course.objects.all()
+        return courses
     if user.is_teacher:
-        return Course.objects.filter(teachers=user)
+        return courses.filter(teachers=user)
     return Course.objects.none()
 
 
-def active_courses():
-    return Course.objects.filter(archived=False)
+def active_courses(institution):
+    return courses_of(institution).filter(archived=False)
 
 
 def courses_visible_to(user):
     """Courses the user may look at: managed ones, a student's own, a parent's children's."""
     if user.is_admin or user.is_teacher:
         return courses_managed_by(user)
+    courses = courses_of(institution_of(user))
     if user.is_student:
-        return Course.objects.filter(enrollments__student=user, enrollments__active=True)
+        return courses.filter(enrollments__student=user, enrollments__active=True)
     if user.is_parent:
-        return Course.objects.filter(enrollments__student__in=children_of(user), enrollments__active=True).distinct()
+        return courses.filter(enrollments__student__in=children_of(user), enrollments__active=True).distinct()
     return Course.objects.none()
 
 
@@ -104,14 +112,18 @@ def roster(course, *, search=""):
     )
 
 
-def enrollments_in_active_courses():
-    return Enrollment.objects.filter(active=True, course__archived=False).select_related("course", "student")
+def enrollments_in_active_courses(institution):
+    return Enrollment.objects.filter(active=True, course__in=active_courses(institution)).select_related(
+        "course", "student"
+    )
 
 
 def enrollments_visible_to(user):
     """Enrolments a user may follow: a student their own, a parent their children's, a teacher those of their
     courses, an administrator all."""
-    enrollments = Enrollment.objects.select_related("student", "course")
+    enrollments = Enrollment.objects.filter(course__institution=institution_of(user)).select_related(
+        "student", "course"
+    )
     if user.is_student:
         return enrollments.filter(student=user)
     if user.is_parent:
@@ -193,24 +205,29 @@ def upcoming_sessions_of_students(students, *, limit=3):
     )
 
 
-def terms():
-    """Every term, with its year, latest first: the choices of a term filter."""
-    return Term.objects.select_related("year").order_by("-starts_on")
+def years_of(institution):
+    """The academic years of an institution: the one scope of every year and term query."""
+    return AcademicYear.objects.filter(institution=institution)
 
 
-def current_term(*, today=None):
+def terms(institution):
+    """Every term of an institution, with its year, latest first: the choices of a term filter."""
+    return Term.objects.filter(year__in=years_of(institution)).select_related("year").order_by("-starts_on")
+
+
+def current_term(institution, *, today=None):
     """The term today falls in (in the institution's time zone), or None between terms."""
     today = today or timezone.localdate()
-    return terms().filter(starts_on__lte=today, ends_on__gte=today).first()
+    return terms(institution).filter(starts_on__lte=today, ends_on__gte=today).first()
 
 
-def term_or_current(term_id):
-    """The term a filter asks for (a term id as text), the current term when none is asked for, and None for
-    "all terms" (`"all"`) or an id that is no term."""
+def term_or_current(term_id, institution):
+    """The institution's term a filter asks for (a term id as text), the current term when none is asked for,
+    and None for "all terms" (`"all"`) or an id that is no term of it."""
     if not term_id:
-        return current_term()
+        return current_term(institution)
     try:
         pk = int(term_id)
     except ValueError:
         return None
-    return terms().filter(pk=pk).first() if 0 < pk <= params.MAX_ID else None
+    return terms(institution).filter(pk=pk).first() if 0 < pk <= params.MAX_ID else None

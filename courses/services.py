@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.selectors import parents_of, user_by_identifier
+from accounts.selectors import institution_of, parents_of, user_by_identifier
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, Course, Enrollment, SessionState
@@ -25,7 +25,8 @@ MAX_SERIES_DAYS = 366
 
 @transaction.atomic
 def course_create(*, teacher, code, title, **fields):
-    course = Course(code=code.strip().upper(), title=title, **fields)
+    """A course of the teacher's (or administrator's) institution, taught by the teacher."""
+    course = Course(institution=institution_of(teacher), code=code.strip().upper(), title=title, **fields)
     course.full_clean()
     course.save()
     if teacher.is_teacher:
@@ -48,6 +49,8 @@ def course_update(*, course, code, title, **fields):
 def course_set_teachers(*, course, teachers):
     """Set who teaches a course (Django admin). A teacher taken off it loses their live sockets: they were let
     into its session rooms, and their pages reconnect under what they may see now."""
+    if any(teacher.institution_id != course.institution_id for teacher in teachers):
+        raise DomainError(_("A course's teachers belong to its institution."))
     kept = {teacher.pk for teacher in teachers}
     removed = [pk for pk in course.teachers.values_list("pk", flat=True) if pk not in kept]
     course.teachers.set(teachers)
@@ -95,19 +98,24 @@ def course_delete(*, course):
 
 
 @transaction.atomic
-def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=10, **limits):
+def session_create(*, course, starts_at, ends_at, room="", late_after_minutes=None, **limits):
     """A session; `limits` are its own check-in limits (ClassSession's fields of CheckinLimits and overrides)."""
     session = ClassSession(
         course=course,
         starts_at=starts_at,
         ends_at=ends_at,
         room=room,
-        late_after_minutes=late_after_minutes,
+        late_after_minutes=_late_after(course, late_after_minutes),
         **limits,
     )
     session.full_clean()
     session.save()
     return session
+
+
+def _late_after(course, minutes):
+    """The minutes given, or the institution's default."""
+    return course.institution.late_after_minutes if minutes is None else minutes
 
 
 def _series_days(weekdays, first_date, last_date):
@@ -127,7 +135,7 @@ def _series_days(weekdays, first_date, last_date):
 
 @transaction.atomic
 def sessions_create_weekly(
-    *, course, weekdays, start_time, end_time, first_date, last_date, room="", late_after_minutes=10
+    *, course, weekdays, start_time, end_time, first_date, last_date, room="", late_after_minutes=None
 ):
     """One session on each chosen weekday (0 is Monday) between the two dates, times in the local zone."""
     zone = timezone.get_current_timezone()
@@ -137,7 +145,7 @@ def sessions_create_weekly(
             starts_at=timezone.make_aware(datetime.combine(day, start_time), zone),
             ends_at=timezone.make_aware(datetime.combine(day, end_time), zone),
             room=room,
-            late_after_minutes=late_after_minutes,
+            late_after_minutes=_late_after(course, late_after_minutes),
         )
         for day in _series_days({int(d) for d in weekdays}, first_date, last_date)
     ]
@@ -170,10 +178,10 @@ def session_delete(*, session):
         raise DomainError(_("This session has attendance records, so it cannot be deleted; cancel it instead."))
 
 
-def _student_for(identifier):
-    """The student with this email or number. Anyone else, or no one, gets the same answer: a roster form must
-    not tell a teacher whether an account exists, nor whose it is."""
-    user = user_by_identifier(identifier)
+def _student_for(identifier, course):
+    """The student of the course's institution with this email or number. Anyone else, or no one, gets the same
+    answer: a roster form must not tell a teacher whether an account exists, nor whose it is."""
+    user = user_by_identifier(identifier, institution=course.institution)
     if user is None or user.role != Role.STUDENT:
         raise DomainError(_("No student has the email or student number “%(id)s”.") % {"id": identifier})
     return user
@@ -214,7 +222,7 @@ def enrollment_delete(*, enrollment):
 @transaction.atomic
 def enrollment_add(*, course, identifier):
     """Enroll the student with this email or student number."""
-    return _enroll(course, _student_for(identifier))
+    return _enroll(course, _student_for(identifier, course))
 
 
 @transaction.atomic
@@ -231,7 +239,7 @@ def enrollments_import(*, course, text=None, upload=None):
     students, errors, seen = [], [], set()
     for number, cells in rows:
         try:
-            student = _student_for(cells[0])
+            student = _student_for(cells[0], course)
         except DomainError as error:
             errors.append(LineError(number, error.message))
             continue

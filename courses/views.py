@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import teacher_required
-from accounts.selectors import children_of
+from accounts.selectors import children_of, institution_of
 from attendance_system import params
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
@@ -34,7 +34,7 @@ def course_list(request):
 
 @teacher_required
 def course_create(request):
-    form = CourseForm(request.POST or None)
+    form = CourseForm(request.POST or None, institution=institution_of(request.user))
     if form.is_valid():
         course = services.course_create(teacher=request.user, **form.cleaned_data)
         messages.success(request, _("Course %(course)s created.") % {"course": course})
@@ -64,7 +64,7 @@ def course_detail(request, pk):
 @login_required
 def course_edit(request, pk):
     course = _get_managed_course(request, pk)
-    form = CourseForm(request.POST or None, instance=course)
+    form = CourseForm(request.POST or None, instance=course, institution=course.institution)
     if form.is_valid():
         services.course_update(course=course, **form.cleaned_data)
         messages.success(request, _("Course saved."))
@@ -99,7 +99,7 @@ def course_delete(request, pk):
 @login_required
 def session_create(request, pk):
     course = _get_managed_course(request, pk)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, institution=course.institution)
     if form.is_valid():
         services.session_create(course=course, **form.cleaned_data)
         messages.success(request, _("Session added."))
@@ -110,7 +110,7 @@ def session_create(request, pk):
 @login_required
 def session_series(request, pk):
     course = _get_managed_course(request, pk)
-    form = SeriesForm(request.POST or None)
+    form = SeriesForm(request.POST or None, institution=course.institution)
     if form.is_valid():
         try:
             sessions = services.sessions_create_weekly(course=course, **form.cleaned_data)
@@ -125,7 +125,7 @@ def session_series(request, pk):
 @login_required
 def session_edit(request, pk):
     session = _get_managed_session(request, pk)
-    form = SessionForm(request.POST or None, instance=session)
+    form = SessionForm(request.POST or None, instance=session, institution=session.course.institution)
     if form.is_valid():
         services.session_update(session=session, **form.cleaned_data)
         messages.success(request, _("Session saved."))
@@ -257,8 +257,14 @@ def calendar_view(request):
 
 def calendar_feed(request, token):
     """The iCalendar feed at a secret address: no login, the token is the key."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
-    body = calendar.ical(selectors.feed_sessions(feed.user), name=_("Attendance: %(user)s") % {"user": feed.user})
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user__institution"), token=token, user__is_active=True
+    )
+    body = calendar.ical(
+        selectors.feed_sessions(feed.user),
+        name=_("Attendance: %(user)s") % {"user": feed.user},
+        time_zone=institution_of(feed.user).time_zone,
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="attendance.ics"'
     return response

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from attendance_system.admin import InstitutionScoped
 from grades.models import Assessment, GradingSettings, Score, ScoreChange
 
 
@@ -16,7 +17,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(InstitutionScoped, admin.TabularInline):
+    institution_path = "assessment__course__institution"
     model = Score
     fields = ["student", "value", "marker", "updated_at"]
     readonly_fields = fields
@@ -28,7 +30,8 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
+class AssessmentAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "course__institution"
     list_display = ["title", "course", "type", "date", "max_score", "weight", "term", "release", "release_on"]
     list_filter = ["type", "release", "term", "course"]
     search_fields = ["title", "course__code"]
@@ -37,7 +40,8 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyAdmin):
+class ScoreAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "assessment__course__institution"
     list_display = ["student", "assessment", "value", "marker", "updated_at"]
     list_filter = ["marker", "assessment__course"]
     list_select_related = ["student", "assessment"]
@@ -45,13 +49,15 @@ class ScoreAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ScoreChange)
-class ScoreChangeAdmin(ReadOnlyAdmin):
+class ScoreChangeAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "score__assessment__course__institution"
     list_display = ["score", "old_text", "new_text", "by", "at"]
     list_select_related = ["score__student", "score__assessment", "by"]
     search_fields = ["score__student__email", "score__assessment__title"]
 
 
 @admin.register(GradingSettings)
-class GradingSettingsAdmin(ReadOnlyAdmin):
+class GradingSettingsAdmin(InstitutionScoped, ReadOnlyAdmin):
+    institution_path = "course__institution"
     list_display = ["course", "missing_counts_as_zero", "a_from", "b_from", "c_from", "d_from"]
     list_select_related = ["course"]

@@ -27,12 +27,16 @@ ASSESSMENTS = [
 ]
 
 
-def school_year(today=None):
-    """The school year today falls in (September to August) and its three terms, made once; the current term."""
+def school_year(institution, today=None):
+    """The institution's school year today falls in (September to August) and its three terms, made once; the
+    current term."""
     today = today or timezone.localdate()
     first = today.year if today.month >= 9 else today.year - 1
-    year = AcademicYear.objects.filter(name=f"{first}-{first + 1}").first() or course_services.academic_year_save(
-        year=AcademicYear(name=f"{first}-{first + 1}", starts_on=date(first, 9, 1), ends_on=date(first + 1, 8, 31))
+    name = f"{first}-{first + 1}"
+    year = course_selectors.years_of(institution).filter(name=name).first() or course_services.academic_year_save(
+        year=AcademicYear(
+            institution=institution, name=name, starts_on=date(first, 9, 1), ends_on=date(first + 1, 8, 31)
+        )
     )
     dates = [
         ("Term 1", date(first, 9, 1), date(first, 12, 31)),
@@ -42,7 +46,7 @@ def school_year(today=None):
     for name, starts_on, ends_on in dates:
         if not year.terms.filter(name=name).exists():
             course_services.term_save(term=Term(year=year, name=name, starts_on=starts_on, ends_on=ends_on))
-    return course_selectors.current_term(today=today)
+    return course_selectors.current_term(institution, today=today)
 
 
 def _percent(number, rng):

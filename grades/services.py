@@ -58,7 +58,7 @@ def _check(assessment):
 
 def _default_term(course):
     """The term of an assessment given none: the course's, or the current one."""
-    return course.term or course_selectors.current_term()
+    return course.term or course_selectors.current_term(course.institution)
 
 
 @transaction.atomic

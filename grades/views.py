@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import teacher_required
-from accounts.selectors import children_of, children_visible_to
+from accounts.selectors import children_of, children_visible_to, institution_of
 from attendance_system import spreadsheets
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
@@ -19,8 +19,9 @@ from grades.forms import AssessmentForm, GradingSettingsForm, ScoreGridForm, Sco
 
 def _term_filter(request):
     """The term asked for in `?term=` (the current one when none is, none for `all`), and the choices."""
-    term = course_selectors.term_or_current(request.GET.get("term"))
-    return term, {"term": term, "terms": course_selectors.terms(), "term_chosen": "term" in request.GET}
+    institution = institution_of(request.user)
+    term = course_selectors.term_or_current(request.GET.get("term"), institution)
+    return term, {"term": term, "terms": course_selectors.terms(institution), "term_chosen": "term" in request.GET}
 
 
 @login_required

@@ -17,7 +17,8 @@ def _message(notification):
     user = notification.user
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
     context = {"notification": notification, "user": user, "link": link}
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    # Times in the email as on the reader's pages: in their institution's time zone.
+    with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(user.institution.zone):
         # One line whatever the title holds: a line break in a header would stop the email from being sent.
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
@@ -38,7 +39,7 @@ def record_email_state(notification_id, attempt, status, error=""):
 def send_notification_email(notification_id, attempt=1):
     """Email one notification; a failed send is logged and tried again later, up to MAX_ATTEMPTS times, and
     then recorded as failed on the notification."""
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    notification = Notification.objects.select_related("user__institution").filter(pk=notification_id).first()
     if notification is None:
         return "gone"
     try:

@@ -3,22 +3,22 @@ weekly alerts send: attendance from reports' rate, scores from grades, behaviour
 read through their selectors, in a fixed number of queries however many students, courses and records.
 
 - a student's average is the mean of their course averages (each as the gradebook counts it);
-- high performers average at least HIGH_PERFORMER_MIN_AVERAGE with an attendance rate of at least
-  HIGH_PERFORMER_MIN_ATTENDANCE over their courses;
+- high performers average at least the institution's high_performer_min_average with an attendance rate of at
+  least its high_performer_min_attendance over their courses;
 - low attendance: below a course's at-risk threshold (reports' rule), listed per course;
-- low performance: an average below LOW_PERFORMANCE_BELOW;
-- behavioural concern: at least BEHAVIOUR_ESCALATION_COUNT negative records in the escalation window (behaviour's
-  pattern rule), with the escalation level reached.
+- low performance: an average below the institution's low_performance_below;
+- behavioural concern: at least the institution's escalation_count of negative records in the escalation window
+  (behaviour's pattern rule), with the escalation level reached.
 """
 
 import statistics
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.selectors import institution_of
 from behaviour import selectors as behaviour_selectors
 from courses import selectors as course_selectors
 from grades import selectors as grade_selectors
@@ -52,17 +52,17 @@ class Alert:
     tally: selectors.Tally | None = None  # the student's in `course`, for low attendance
 
 
-def is_high_performer(progress):
+def is_high_performer(progress, institution):
     return (
         progress.average is not None
         and progress.tally.rate is not None
-        and progress.average >= settings.HIGH_PERFORMER_MIN_AVERAGE
-        and progress.tally.rate >= settings.HIGH_PERFORMER_MIN_ATTENDANCE
+        and progress.average >= institution.high_performer_min_average
+        and progress.tally.rate >= institution.high_performer_min_attendance
     )
 
 
-def is_low_performer(progress):
-    return progress.average is not None and progress.average < settings.LOW_PERFORMANCE_BELOW
+def is_low_performer(progress, institution):
+    return progress.average is not None and progress.average < institution.low_performance_below
 
 
 def _low_attendance(students):
@@ -89,26 +89,26 @@ def _low_attendance(students):
     return sorted(alerts, key=lambda alert: alert.figure)
 
 
-def _low_performance(students):
+def _low_performance(students, institution):
     alerts = [
         Alert(
             progress.student,
             AlertReason.LOW_PERFORMANCE,
             _("average %(average).1f %% (below %(limit)g %%)")
-            % {"average": progress.average, "limit": settings.LOW_PERFORMANCE_BELOW},
+            % {"average": progress.average, "limit": institution.low_performance_below},
             progress.average,
             progress,
         )
         for progress in students
-        if is_low_performer(progress)
+        if is_low_performer(progress, institution)
     ]
     return sorted(alerts, key=lambda alert: alert.figure)
 
 
-def _behaviour(records, by_student, today):
-    first = behaviour_selectors.escalation_window_start(today)
+def _behaviour(records, by_student, today, institution):
+    first = behaviour_selectors.escalation_window_start(institution, today)
     patterns, _categories = behaviour_selectors.negative_patterns(
-        records, first=first, last=today, at_least=settings.BEHAVIOUR_ESCALATION_COUNT
+        records, institution=institution, first=first, last=today, at_least=institution.escalation_count
     )
     alerts = []
     for pattern in patterns:
@@ -119,22 +119,24 @@ def _behaviour(records, by_student, today):
             "%(count)d negative record in %(days)d days",
             "%(count)d negative records in %(days)d days",
             pattern.total,
-        ) % {"count": pattern.total, "days": settings.BEHAVIOUR_ESCALATION_DAYS}
+        ) % {"count": pattern.total, "days": institution.escalation_days}
         if pattern.level:
             detail += " · " + _("escalation level %(level)d") % {"level": pattern.level}
         alerts.append(Alert(progress.student, AlertReason.BEHAVIOUR, detail, pattern.total, progress))
     return alerts
 
 
-def progress_overview(courses, records, *, now=None):
-    """The figures and alert lists of the active students of `courses` (active ones), with the behaviour
-    `records` in scope: students, average score, attendance rate, high performers, per-subject performance and
-    the three alert lists."""
+def progress_overview(courses, records, *, institution, now=None):
+    """The figures and alert lists of the active students of `courses` (active ones, of `institution`), with the
+    behaviour `records` in scope: students, average score, attendance rate, high performers, per-subject
+    performance and the three alert lists, by the institution's thresholds."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     courses = courses.filter(archived=False)
     enrollments = (
-        course_selectors.enrollments_in_active_courses().filter(course__in=courses).prefetch_related("course__teachers")
+        course_selectors.enrollments_in_active_courses(institution)
+        .filter(course__in=courses)
+        .prefetch_related("course__teachers")
     )
     averages = grade_selectors.course_averages(courses)
     by_student = {}
@@ -153,20 +155,27 @@ def progress_overview(courses, records, *, now=None):
         "student_count": len(students),
         "average": statistics.fmean(averages_of_students) if averages_of_students else None,
         "tally": sum((p.tally for p in students), selectors.Tally()),
-        "high_performers": [p for p in students if is_high_performer(p)],
+        "high_performers": [p for p in students if is_high_performer(p, institution)],
         "subjects": grade_selectors.subject_trends(courses)["by_subject"],
         "alerts": {
             AlertReason.LOW_ATTENDANCE: _low_attendance(students),
-            AlertReason.LOW_PERFORMANCE: _low_performance(students),
-            AlertReason.BEHAVIOUR: _behaviour(records, by_student, today),
+            AlertReason.LOW_PERFORMANCE: _low_performance(students, institution),
+            AlertReason.BEHAVIOUR: _behaviour(records, by_student, today, institution),
         },
     }
 
 
 def overview_for(user, *, now=None):
-    """The progress overview a user may see: an administrator the institution, a teacher their courses."""
+    """The progress overview a user may see: an administrator their institution's, a teacher their courses'."""
+    institution = institution_of(user)
     if user.is_admin:
-        return progress_overview(course_selectors.active_courses(), behaviour_selectors.institution_records(), now=now)
+        records = behaviour_selectors.institution_records(institution)
+        return progress_overview(
+            course_selectors.active_courses(institution), records, institution=institution, now=now
+        )
     return progress_overview(
-        course_selectors.courses_managed_by(user), behaviour_selectors.records_visible_to(user), now=now
+        course_selectors.courses_managed_by(user),
+        behaviour_selectors.records_visible_to(user),
+        institution=institution,
+        now=now,
     )

@@ -253,11 +253,11 @@ def student_timeline(enrollment, *, now=None):
     return [(session, statuses.get(session.pk)) for session in sessions]
 
 
-def institution_overview(*, now=None):
+def institution_overview(institution, *, now=None):
     """Every active course's tally (the sum of its students'), its students at risk (`at_risk_rows`: their
     enrolments with their tally, lowest rate first) and how many (`at_risk`); the courses lowest rate first."""
     courses = {}
-    for row in enrollment_rates(course_selectors.enrollments_in_active_courses(), now=now):
+    for row in enrollment_rates(course_selectors.enrollments_in_active_courses(institution), now=now):
         entry = courses.setdefault(row.course_id, {"course": row.course, "tally": Tally(), "at_risk_rows": []})
         entry["tally"] += row.tally
         if is_at_risk(row.tally, row.course.risk_threshold):
@@ -277,13 +277,13 @@ def students_at_risk(overview):
     return sorted((row for entry in overview for row in entry["at_risk_rows"]), key=_by_rate)
 
 
-def weekly_trend(*, weeks=8, now=None):
+def weekly_trend(institution, *, weeks=8, now=None):
     """[(Monday, rate)] over the institution's held sessions of the last `weeks` weeks: every active
     student of every active course, a held session without their record counted absent, as in the reports."""
     now = now or timezone.now()
-    enrollments = course_selectors.enrollments_in_active_courses()
+    enrollments = course_selectors.enrollments_in_active_courses(institution)
     sessions = attendance_selectors.sessions_held(
-        course_selectors.sessions_in(courses=course_selectors.active_courses()), now=now
+        course_selectors.sessions_in(courses=course_selectors.active_courses(institution)), now=now
     ).filter(starts_at__gte=now - timedelta(weeks=weeks))
     enrolled_on = defaultdict(list)
     for course_id, day in enrollments.values_list("course_id", "enrolled_on").order_by():

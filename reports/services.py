@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import parents_of
+from accounts.selectors import institutions, parents_of
 from behaviour import selectors as behaviour_selectors
 from courses import selectors as course_selectors
 from courses.services import course_lock
@@ -108,16 +108,21 @@ def send_attendance_alerts(*, now=None):
     """Send every alert of the institution's three lists not sent in the last week for the same student and
     reason (and course). Running it twice sends nothing the second time."""
     now = now or timezone.now()
-    overview = progress.progress_overview(
-        course_selectors.active_courses(), behaviour_selectors.institution_records(), now=now
-    )
     recent = set(
         AttendanceAlert.objects.filter(sent_at__gt=now - ALERT_EVERY).values_list("student_id", "reason", "course_id")
     )
     sent = []
-    for alerts in overview["alerts"].values():
-        for alert in alerts:
-            key = (alert.student.pk, alert.reason.value, alert.course.pk if alert.course else None)
-            if key not in recent and (record := _send(alert, now)):
-                sent.append(record)
+    # Each institution's lists by its own thresholds, about its own students, to its own people.
+    for institution in institutions():
+        overview = progress.progress_overview(
+            course_selectors.active_courses(institution),
+            behaviour_selectors.institution_records(institution),
+            institution=institution,
+            now=now,
+        )
+        for alerts in overview["alerts"].values():
+            for alert in alerts:
+                key = (alert.student.pk, alert.reason.value, alert.course.pk if alert.course else None)
+                if key not in recent and (record := _send(alert, now)):
+                    sent.append(record)
     return sent

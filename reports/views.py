@@ -4,7 +4,6 @@ report, exports."""
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.selectors import children_of, children_visible_to, contacts_of, role_counts
+from accounts.selectors import children_of, children_visible_to, contacts_of, institution_of, role_counts
 from attendance import selectors as attendance_selectors
 from attendance.forms import CheckinForm
 from attendance.models import Status
@@ -75,18 +74,20 @@ AT_RISK_ON_DASHBOARD = 5
 
 
 def _admin_dashboard(user):
+    institution = institution_of(user)
     managed = course_selectors.sessions_managed_by(user)
-    overview = selectors.institution_overview()
+    overview = selectors.institution_overview(institution)
     at_risk = selectors.students_at_risk(overview)
     return {
-        "role_counts": role_counts(),
+        "institution": institution,
+        "role_counts": role_counts(institution),
         "course_count": course_selectors.courses_managed_by(user).filter(archived=False).count(),
         "today": attendance_selectors.with_live_counts(course_selectors.sessions_on_day(managed, timezone.localdate())),
         "lowest": overview[:5],
         "at_risk": at_risk[:AT_RISK_ON_DASHBOARD],
         "at_risk_count": len({row.student_id for row in at_risk}),
         "at_risk_rows": len(at_risk),
-        "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_trend()]},
+        "chart_data": {"weekly": [[week.isoformat(), rate] for week, rate in selectors.weekly_trend(institution)]},
     }
 
 
@@ -103,7 +104,7 @@ def at_risk(request):
     """Every student below the threshold of an active course, lowest rate first: for administrators."""
     if not request.user.is_admin:
         raise Http404
-    rows = selectors.students_at_risk(selectors.institution_overview())
+    rows = selectors.students_at_risk(selectors.institution_overview(institution_of(request.user)))
     return render(request, "reports/at_risk.html", {"rows": rows})
 
 
@@ -285,9 +286,10 @@ def progress_dashboard(request):
     institution's for administrators, their courses' for teachers."""
     if not (request.user.is_admin or request.user.is_teacher):
         raise Http404
+    institution = institution_of(request.user)
     context = {
         **progress.overview_for(request.user),
-        "high_average": settings.HIGH_PERFORMER_MIN_AVERAGE,
-        "high_attendance": settings.HIGH_PERFORMER_MIN_ATTENDANCE,
+        "high_average": institution.high_performer_min_average,
+        "high_attendance": institution.high_performer_min_attendance,
     }
     return render(request, "reports/progress.html", context)

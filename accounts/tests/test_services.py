@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import ParentLink, User
 from accounts.services import login_begin, login_failed, parent_link_add, users_import_csv
-from accounts.tests.factories import ParentFactory, StudentFactory, TeacherFactory
+from accounts.tests.factories import ParentFactory, StudentFactory, TeacherFactory, first_institution
 from attendance_system.csvimport import ImportRejected
 from attendance_system.errors import DomainError
 
@@ -38,7 +38,10 @@ class TestParentLinkAdd:
 
 class TestUsersImportCsv:
     def test_it_creates_every_user_of_a_good_file(self):
-        users = users_import_csv(text=HEADER + "Ann@School.org,Ann,Lee,student,S100\nbob@school.org,Bob,Ray,teacher,\n")
+        users = users_import_csv(
+            institution=first_institution(),
+            text=HEADER + "Ann@School.org,Ann,Lee,student,S100\nbob@school.org,Bob,Ray,teacher,\n",
+        )
         assert [u.email for u in users] == ["ann@school.org", "bob@school.org"]
         ann = User.objects.get(email="ann@school.org")
         assert ann.student_number == "S100"
@@ -57,7 +60,7 @@ class TestUsersImportCsv:
             + "ok2@school.org,Ok,Two,student,S1\n"
         )
         with pytest.raises(ImportRejected) as rejected:
-            users_import_csv(text=text)
+            users_import_csv(institution=first_institution(), text=text)
         lines = {e.line: e.reason for e in rejected.value.errors}
         assert sorted(lines) == [3, 4, 5, 6, 7, 8]
         assert lines[3] == "email: User with this Email address already exists."
@@ -66,12 +69,15 @@ class TestUsersImportCsv:
         assert lines[6] == "student_number: A student needs a student number."
         assert lines[7] == "student_number: Only students have a student number."
         # S1 is free in the database but taken by line 2 of the same file.
-        assert lines[8] == "student_number: User with this Student number already exists."
+        assert lines[8] == "student_number: Another account of the institution has this student number."
         assert not User.objects.filter(email="ok@school.org").exists()
 
     def test_a_line_repeating_an_email_of_the_file_is_refused_whatever_its_case(self):
         with pytest.raises(ImportRejected) as rejected:
-            users_import_csv(text=HEADER + "ann@school.org,Ann,Lee,teacher,\nANN@school.org,Ann,Lee,parent,\n")
+            users_import_csv(
+                institution=first_institution(),
+                text=HEADER + "ann@school.org,Ann,Lee,teacher,\nANN@school.org,Ann,Lee,parent,\n",
+            )
         assert [str(e) for e in rejected.value.errors] == [
             "Line 3: email: User with this Email address already exists."
         ]
@@ -79,7 +85,7 @@ class TestUsersImportCsv:
 
     def test_every_problem_of_a_line_is_named_with_its_column(self):
         with pytest.raises(ImportRejected) as rejected:
-            users_import_csv(text=HEADER + f"{'a' * 250}@school.org,,Lee,teacher,T1\n")
+            users_import_csv(institution=first_institution(), text=HEADER + f"{'a' * 250}@school.org,,Lee,teacher,T1\n")
         [error] = rejected.value.errors
         assert error.reason == (
             "email: Ensure this value has at most 254 characters (it has 261). "
@@ -88,12 +94,12 @@ class TestUsersImportCsv:
         )
 
     def test_a_short_line_leaves_the_last_columns_empty(self):
-        [user] = users_import_csv(text=HEADER + "pa@school.org,Pa,Lee,parent\n")
+        [user] = users_import_csv(institution=first_institution(), text=HEADER + "pa@school.org,Pa,Lee,parent\n")
         assert user.student_number is None
 
     def test_it_refuses_a_wrong_header(self):
         with pytest.raises(ImportRejected, match="header must be"):
-            users_import_csv(text="mail,name\na@b.org,A\n")
+            users_import_csv(institution=first_institution(), text="mail,name\na@b.org,A\n")
 
 
 class TestLoginBegin:

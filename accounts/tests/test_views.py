@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LockKind, LoginLock, Role, User
-from accounts.tests.factories import PASSWORD, StudentFactory
+from accounts.tests.factories import PASSWORD, StudentFactory, first_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +258,10 @@ class TestRegistration:
 def test_an_imported_user_sets_a_first_password_through_the_reset_link(client, mailoutbox):
     from accounts.services import users_import_csv
 
-    users_import_csv(text="email,first_name,last_name,role,student_number\nnew@school.org,New,One,teacher,\n")
+    users_import_csv(
+        institution=first_institution(),
+        text="email,first_name,last_name,role,student_number\nnew@school.org,New,One,teacher,\n",
+    )
     client.post(reverse("accounts:password_reset"), {"email": "NEW@school.org"})
     assert [m.to for m in mailoutbox] == [["new@school.org"]]
 

@@ -1,13 +1,15 @@
 import factory
 
+from accounts.tests.factories import first_institution
 from behaviour.models import BehaviourRecord, Category, CategoryUse, Event, Participation, ParticipationStatus, Polarity
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category
-        django_get_or_create = ["name"]
+        django_get_or_create = ["institution", "name"]
 
+    institution = factory.LazyFunction(first_institution)
     name = factory.Sequence(lambda n: f"Category {n}")
     use = CategoryUse.BOTH
 

@@ -38,8 +38,7 @@ def at_once(jobs):
         thread.join()
 
 
-def test_two_records_reaching_a_level_together_record_it_once(settings):
-    settings.BEHAVIOUR_ESCALATION_COUNT = 3
+def test_two_records_reaching_a_level_together_record_it_once():
     teacher = TeacherFactory()
     course = CourseFactory(teachers=[teacher])
     category = CategoryFactory(name="Discipline")

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import ParentFactory, StudentFactory
+from accounts.tests.factories import ParentFactory, StudentFactory, institution_settings
 from behaviour import services
 from behaviour.models import BehaviourRecord, EscalationLevel, Polarity
 from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory
@@ -86,8 +86,8 @@ def test_a_new_episode_after_the_window_is_told_again(cast):
 
 
 def test_the_count_and_window_come_from_the_settings(cast, settings):
-    settings.BEHAVIOUR_ESCALATION_COUNT = 2
-    settings.BEHAVIOUR_ESCALATION_DAYS = 7
+    institution_settings(escalation_count=2, escalation_days=7)
+    cast.course.refresh_from_db()
     record(cast, date=timezone.localdate() - timedelta(days=7))
     record(cast)
     assert not EscalationLevel.objects.exists()

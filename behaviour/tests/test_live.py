@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.tests.factories import ParentFactory, StudentFactory
+from accounts.tests.factories import ParentFactory, StudentFactory, institution_settings
 from attendance_system.routing import websocket_urlpatterns
 from behaviour import services
 from behaviour.models import Polarity
@@ -97,8 +97,8 @@ async def test_a_record_reaches_the_open_profile_and_behaviour_pages_of_everyone
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_negative_record_the_family_is_not_shown_reaches_only_the_staff(cast, settings):
-    settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE = False
+async def test_a_negative_record_the_family_is_not_shown_reaches_only_the_staff(cast):
+    await sync_to_async(institution_settings)(parents_see_negative=False)
     teacher, parent, student = (connect(user, cast.student) for user in (cast.teacher, cast.parent, cast.student))
     for communicator in (teacher, parent, student):
         assert (await communicator.connect())[0]

@@ -1,14 +1,12 @@
 """Recording behaviour, listing it per course, editing and deleting it: through the pages, as real users."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import StudentFactory, TeacherFactory
+from accounts.tests.factories import InstitutionFactory, StudentFactory, TeacherFactory
 from behaviour.models import BehaviourRecord, Category, CategoryUse, Polarity
 from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory
 from courses.tests.factories import CourseFactory, EnrollmentFactory
@@ -29,15 +27,13 @@ def post_record(client, cast, **data):
     return client.post(reverse("behaviour:record_create", args=[cast.course.pk]), fields | data)
 
 
-def test_the_migration_starts_with_sensible_categories(db):
-    # Run again on an empty table: an earlier transactional test may have flushed the migration's rows.
-    Category.objects.all().delete()
-    migration = importlib.import_module("behaviour.migrations.0001_behaviour_records_escalation_participation")
-    migration.add_default_categories(apps, None)
-    assert Category.objects.get(name="Kindness").use == CategoryUse.POSITIVE
-    assert Category.objects.get(name="Discipline").use == CategoryUse.NEGATIVE
-    assert Category.objects.get(name="Participation").use == CategoryUse.BOTH
-    assert Category.objects.count() == 8
+def test_a_new_institution_starts_with_sensible_categories(db):
+    institution = InstitutionFactory()
+    categories = Category.objects.filter(institution=institution)
+    assert categories.get(name="Kindness").use == CategoryUse.POSITIVE
+    assert categories.get(name="Discipline").use == CategoryUse.NEGATIVE
+    assert categories.get(name="Participation").use == CategoryUse.BOTH
+    assert categories.count() == 8
 
 
 def test_a_teacher_records_behaviour_for_several_students_at_once(client, cast, classmate):

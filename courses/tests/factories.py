@@ -3,6 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.tests.factories import first_institution
 from courses.models import AcademicYear, ClassSession, Course, Enrollment, Term
 
 
@@ -11,6 +12,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
         model = Course
         skip_postgeneration_save = True
 
+    institution = factory.LazyFunction(first_institution)
     code = factory.Sequence(lambda n: f"C{n:03d}")
     title = factory.Sequence(lambda n: f"Course {n}")
 
@@ -42,6 +44,7 @@ class AcademicYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AcademicYear
 
+    institution = factory.LazyFunction(first_institution)
     name = factory.Sequence(lambda n: f"{2000 + n}-{2001 + n}")
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
     ends_on = factory.LazyAttribute(lambda y: y.starts_on + timedelta(days=300))

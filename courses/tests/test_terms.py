@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.tests.factories import AdminFactory
+from accounts.tests.factories import AdminFactory, first_institution
 from courses import selectors, services
 from courses.models import AcademicYear, Course, Term
 from courses.tests.factories import AcademicYearFactory, TermFactory
@@ -52,8 +52,8 @@ class TestCurrentTerm:
     def test_it_is_the_term_today_falls_in(self, year):
         TermFactory(year=year, name="Term 1", starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 18))
         second = TermFactory(year=year, name="Term 2", starts_on=date(2027, 1, 4), ends_on=date(2027, 3, 26))
-        assert selectors.current_term(today=date(2027, 1, 4)) == second
-        assert selectors.current_term(today=date(2026, 12, 25)) is None
+        assert selectors.current_term(first_institution(), today=date(2027, 1, 4)) == second
+        assert selectors.current_term(first_institution(), today=date(2026, 12, 25)) is None
 
     def test_a_filter_asks_for_a_term_all_terms_or_the_current_one(self):
         current = TermFactory()
@@ -62,11 +62,11 @@ class TestCurrentTerm:
             starts_on=current.ends_on + timedelta(days=1),
             ends_on=current.ends_on + timedelta(days=9),
         )
-        assert selectors.term_or_current("") == current
-        assert selectors.term_or_current(str(other.pk)) == other
-        assert selectors.term_or_current("all") is None
+        assert selectors.term_or_current("", first_institution()) == current
+        assert selectors.term_or_current(str(other.pk), first_institution()) == other
+        assert selectors.term_or_current("all", first_institution()) is None
         for nonsense in ("nonsense", "²", str(2**64), "-1"):
-            assert selectors.term_or_current(nonsense) is None
+            assert selectors.term_or_current(nonsense, first_institution()) is None
 
 
 class TestAdmin:

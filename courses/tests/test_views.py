@@ -34,7 +34,7 @@ class TestCourseCreate:
             {"code": cast.course.code.lower(), "title": "Copy", "code_minutes": 10, "risk_threshold": 75, **CHECKOUT},
         )
         assert response.status_code == 200
-        assert "Course with this Code already exists." in response.text
+        assert "Another course of the institution has this code." in response.text
         assert Course.objects.filter(code=cast.course.code).count() == 1
 
     def test_a_student_may_not_create_courses(self, client, cast):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from accounts.tests.factories import first_institution
 from behaviour.selectors import institution_records
 from courses.selectors import active_courses
 from grades.models import Assessment, Score
@@ -18,7 +19,9 @@ def numbers(people):
 
 def test_the_demo_has_high_performers_and_students_in_each_alert_list():
     call_command("seed_demo")
-    overview = progress_overview(active_courses(), institution_records())
+    overview = progress_overview(
+        active_courses(first_institution()), institution_records(first_institution()), institution=first_institution()
+    )
     alerts = overview["alerts"]
     assert numbers(p.student for p in overview["high_performers"]) == [7, 12]
     assert numbers(a.student for a in alerts[AlertReason.LOW_PERFORMANCE]) == [9, 25, 41]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
-from accounts.tests.factories import StudentFactory
+from accounts.tests.factories import StudentFactory, institution_settings
 from attendance.models import AttendanceRecord, Status
 from attendance.tests.factories import AttendanceRecordFactory
 from behaviour.tests.factories import BehaviourRecordFactory, ParticipationFactory
@@ -104,7 +104,7 @@ def test_an_administrator_sees_every_course(client, cast, scene):
 
 
 def test_the_family_does_not_see_negative_records_when_the_school_says_so(client, cast, scene, settings):
-    settings.BEHAVIOUR_PARENTS_SEE_NEGATIVE = False
+    institution_settings(parents_see_negative=False)
     client.force_login(cast.student)
     response = client.get(url(cast.student))
     assert response.context["balance"]["negative"] == 0

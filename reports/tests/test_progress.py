@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import ParentFactory, StudentFactory
+from accounts.tests.factories import ParentFactory, StudentFactory, first_institution, institution_settings
 from attendance.models import AttendanceRecord, Status
 from behaviour.tests.factories import BehaviourRecordFactory
 from courses.models import SessionState
@@ -76,7 +76,9 @@ def test_the_institutions_lists(cast, school):
     from behaviour.selectors import institution_records
     from courses.selectors import active_courses
 
-    overview = progress_overview(active_courses(), institution_records())
+    overview = progress_overview(
+        active_courses(first_institution()), institution_records(first_institution()), institution=first_institution()
+    )
     assert overview["student_count"] == 5
     assert [p.student.first_name for p in overview["high_performers"]] == ["Hana"]
     assert names(overview["alerts"][AlertReason.LOW_PERFORMANCE]) == ["Lou", "Olga"]
@@ -95,9 +97,10 @@ def test_the_marks_are_settings(cast, school, settings):
     from behaviour.selectors import institution_records
     from courses.selectors import active_courses
 
-    settings.HIGH_PERFORMER_MIN_AVERAGE = 70
-    settings.LOW_PERFORMANCE_BELOW = 35
-    overview = progress_overview(active_courses(), institution_records())
+    institution_settings(high_performer_min_average=70, low_performance_below=35)
+    overview = progress_overview(
+        active_courses(first_institution()), institution_records(first_institution()), institution=first_institution()
+    )
     assert [p.student.first_name for p in overview["high_performers"]] == ["Bea", "Hana"]
     assert names(overview["alerts"][AlertReason.LOW_PERFORMANCE]) == ["Olga"]
 

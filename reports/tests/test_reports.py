@@ -5,6 +5,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import first_institution
 from attendance.models import AttendanceRecord, Status
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
@@ -146,7 +147,7 @@ def test_the_register_summaries_and_weekly_rates_follow_the_same_formula(course)
     assert rates == {first.student_id: 100.0, second.student_id: 0.0}
     weekly = reports.weekly_rates((s["session"], s["tally"]) for s in summaries)
     assert weekly == [(week_of(sessions[0]), 66.7)]
-    assert reports.weekly_trend(now=NOW) == [(week_of(sessions[0]), 66.7)]
+    assert reports.weekly_trend(first_institution(), now=NOW) == [(week_of(sessions[0]), 66.7)]
 
 
 def test_the_register_and_the_summaries_tell_no_record_from_not_yet_enrolled(course):
@@ -178,7 +179,7 @@ def test_the_institution_trend_counts_a_missing_record_as_absent_and_ignores_the
     left.active = False
     left.save()
     assert rate_of(missing).absent == 1
-    assert reports.weekly_trend(now=NOW) == [(week_of(session), 50.0)]
+    assert reports.weekly_trend(first_institution(), now=NOW) == [(week_of(session), 50.0)]
 
 
 def test_a_session_nobody_took_attendance_for_makes_nobody_absent(course):

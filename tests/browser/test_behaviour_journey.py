@@ -5,7 +5,7 @@ records from parents."""
 import pytest
 from playwright.sync_api import expect
 
-from accounts.tests.factories import ParentFactory, StudentFactory, TeacherFactory
+from accounts.tests.factories import ParentFactory, StudentFactory, TeacherFactory, institution_settings
 from behaviour.models import BehaviourRecord, CategoryUse
 from behaviour.tests.factories import CategoryFactory
 from courses.tests.factories import CourseFactory, EnrollmentFactory
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server_hiding_negative_records(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    with daphne(BEHAVIOUR_PARENTS_SEE_NEGATIVE="False") as url:
+    institution_settings(parents_see_negative=False)
+    with daphne() as url:
         yield url
 
 
