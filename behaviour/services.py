@@ -54,18 +54,20 @@ def records_create(*, author, course, students, category, polarity, note="", dat
     records = BehaviourRecord.objects.bulk_create(BehaviourRecord(student=student, **fields) for student in students)
     if polarity == Polarity.NEGATIVE:
         escalate(students=students, course=course)
-    push_behaviour(students, teachers=course.teachers.all(), family=_family_sees(polarity, fields["date"]))
+    push_behaviour(
+        students, teachers=course.teachers.all(), family=_family_sees(polarity, fields["date"], course.institution)
+    )
     return records
 
 
-def _family_sees(polarity, day):
+def _family_sees(polarity, day, institution):
     """Whether the student and their parents are shown a record of this polarity and date."""
-    return polarity == Polarity.POSITIVE or selectors.family_sees_negative_on(day)
+    return polarity == Polarity.POSITIVE or selectors.family_sees_negative_on(day, institution)
 
 
 def _push_record(record, *, family_saw):
     """Pages showing the record's student follow a change of it (the family's, if they saw it or see it now)."""
-    family = family_saw or _family_sees(record.polarity, record.date)
+    family = family_saw or _family_sees(record.polarity, record.date, record.course.institution)
     push_behaviour([record.student], teachers=record.course.teachers.all(), family=family)
 
 
@@ -92,7 +94,7 @@ def _check_editable(record, by):
 @transaction.atomic
 def record_update(*, record, by, category, polarity, note, date):
     _check_editable(record, by)
-    family_saw = _family_sees(record.polarity, record.date)
+    family_saw = _family_sees(record.polarity, record.date, record.course.institution)
     record.category, record.polarity, record.note, record.date = category, polarity, note, date
     record.full_clean()
     if record.polarity == Polarity.NEGATIVE:

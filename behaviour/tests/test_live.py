@@ -65,7 +65,7 @@ def positive_count(page):
 
 
 def record(cast, polarity=Polarity.POSITIVE):
-    category = CategoryFactory(name="Kindness")
+    category = CategoryFactory(name="Kindness" if polarity == Polarity.POSITIVE else "Disruption")
     return services.records_create(
         author=cast.teacher, course=cast.course, students=[cast.student], category=category, polarity=polarity
     )
