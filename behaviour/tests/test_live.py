@@ -99,6 +99,7 @@ async def test_a_record_reaches_the_open_profile_and_behaviour_pages_of_everyone
 @pytest.mark.django_db(transaction=True)
 async def test_a_negative_record_the_family_is_not_shown_reaches_only_the_staff(cast):
     await sync_to_async(institution_settings)(parents_see_negative=False)
+    await cast.course.arefresh_from_db()  # the course's institution is read again, as a new request would
     teacher, parent, student = (connect(user, cast.student) for user in (cast.teacher, cast.parent, cast.student))
     for communicator in (teacher, parent, student):
         assert (await communicator.connect())[0]
