@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 
 from accounts.models import ParentLink, Role, User
 
@@ -49,3 +52,30 @@ def parents_by_child(students):
     for link in links:
         found.setdefault(link.child_id, []).append(link.parent)
     return found
+
+
+def default_language(user=None):
+    """The language of a user who chose none, and of pages before login: the institution's default."""
+    return settings.LANGUAGE_CODE
+
+
+def language_of(user):
+    """The language a user reads pages, notifications and emails in: their own choice, else the default."""
+    return user.language if user.language in dict(settings.LANGUAGES) else default_language(user)
+
+
+def request_language(request):
+    """The user's own language; else the one picked with the switch of the login page (Django's set_language
+    cookie); else the default. The browser's Accept-Language is not asked: the institution decides."""
+    user = request.user
+    if user.is_authenticated and user.language in dict(settings.LANGUAGES):
+        return user.language
+    picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+    if picked in dict(settings.LANGUAGES):
+        return picked
+    return default_language(user if user.is_authenticated else None)
+
+
+def language_choices():
+    """(code, name) of every language, each named in itself so a reader finds their own."""
+    return [(code, capfirst(translation.get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]

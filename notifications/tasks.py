@@ -17,7 +17,7 @@ def _message(notification):
     user = notification.user
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
     context = {"notification": notification, "user": user, "link": link}
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(user.reading_language):
         # One line whatever the title holds: a line break in a header would stop the email from being sent.
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string(f"notifications/email/{notification.kind}.txt", context)
