@@ -15,6 +15,7 @@ from accounts.selectors import parents_of, user_by_identifier
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, Course, Enrollment, SessionState
+from courses.notices import session_params
 from courses.selectors import students_of
 from notifications import live
 from notifications.models import Kind
@@ -348,8 +349,7 @@ def session_cancel(*, session, reason, now=None):
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_CANCELLED,
-        _("Cancelled: %(session)s") % {"session": session.label},
-        body=reason,
+        session_params(session, reason=reason),
         url=reverse("courses:course_detail", args=[session.course_id]),
     )
     return session
@@ -362,7 +362,7 @@ def session_restore(*, session, now=None):
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_RESTORED,
-        _("Takes place after all: %(session)s") % {"session": session.label},
+        session_params(session),
         url=reverse("courses:course_detail", args=[session.course_id]),
     )
     return session

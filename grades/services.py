@@ -136,10 +136,10 @@ def _after_release_change(assessment, *, today=None):
 def _notify_released(assessment):
     course = assessment.course
     students = list(course_selectors.students_of(course))
-    title = _("Scores released: %(assessment)s (%(course)s)") % {"assessment": assessment.title, "course": course.code}
-    notify_many(students, Kind.SCORES_RELEASED, title, url=reverse("grades:my_grades"))
+    params = {"assessment": assessment.title, "course": course.code}
+    notify_many(students, Kind.SCORES_RELEASED, params, url=reverse("grades:my_grades"))
     for child_id, parents in parents_by_child(students).items():
-        notify_many(parents, Kind.SCORES_RELEASED, title, url=reverse("grades:child_grades", args=[child_id]))
+        notify_many(parents, Kind.SCORES_RELEASED, params, url=reverse("grades:child_grades", args=[child_id]))
     push_grades(course, students=students)
 
 

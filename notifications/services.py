@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import live, selectors
 from notifications.models import EmailStatus, Kind, Notification, Preference
@@ -13,16 +13,19 @@ logger = logging.getLogger(__name__)
 
 
 def _push(notifications, counts):
-    """The badge and a toast to every page of each user; the new line to their notification centre. The badge
-    and the toast differ only by the unread count, so a notice to a lecture hall renders a few of them."""
+    """The badge and a toast to every page of each user, in the user's language; the new line to their
+    notification centre. The toasts differ only by the unread count and the language, so a notice to a lecture
+    hall renders a few of them."""
     toasts = {}
     for notification in notifications:
         unread = counts.get(notification.user_id, 0)
+        language = notification.user.reading_language
         context = {"notification": notification, "unread_count": unread, "oob": True}
-        if unread not in toasts:
-            toasts[unread] = render_to_string("notifications/pushed.html", context)
-        live.push(live.user_group(notification.user_id), toasts[unread])
-        item = render_to_string("notifications/pushed_item.html", context)
+        with translation.override(language):
+            if (unread, language) not in toasts:
+                toasts[unread, language] = render_to_string("notifications/pushed.html", context)
+            item = render_to_string("notifications/pushed_item.html", context)
+        live.push(live.user_group(notification.user_id), toasts[unread, language])
         live.push(live.user_group(notification.user_id, "notifications"), item)
 
 
@@ -42,13 +45,14 @@ def _email_later(notification):
 
 
 @transaction.atomic
-def notify(user, kind, title, body="", url=""):
-    """Store a notification, push it live after commit, and email it if the user wants this kind by email."""
-    return notify_many([user], kind, title, body, url)[0]
+def notify(user, kind, params, url=""):
+    """Store a notification, push it live after commit, and email it if the user wants this kind by email. Its
+    text is the kind's, filled with `params` in the reader's language (notifications.texts)."""
+    return notify_many([user], kind, params, url)[0]
 
 
 @transaction.atomic
-def notify_many(users, kind, title, body="", url=""):
+def notify_many(users, kind, params, url=""):
     """The same notice to several users, with one insert."""
     users = list(users)
     by_email = selectors.wanting_email(users, kind)
@@ -56,8 +60,7 @@ def notify_many(users, kind, title, body="", url=""):
         Notification(
             user=user,
             kind=Kind(kind),
-            title=title,
-            body=body,
+            params=params,
             url=url,
             email_status=EmailStatus.QUEUED if user.pk in by_email else EmailStatus.NONE,
         )
@@ -90,7 +93,8 @@ def notifications_mark_all_read(*, user):
 def _push_count(user):
     """Every open page of the user shows the new unread count."""
     context = {"unread_count": selectors.unread_count(user), "oob": True}
-    html = render_to_string("notifications/_unread_badge.html", context)
+    with translation.override(user.reading_language):
+        html = render_to_string("notifications/_unread_badge.html", context)
     live.push(live.user_group(user.pk), html)
 
 

@@ -14,6 +14,7 @@ from attendance.services.records import (
 )
 from attendance_system.errors import DomainError
 from courses.models import SessionState
+from courses.notices import session_params
 from courses.selectors import students_of
 from courses.services import session_lock
 from notifications.models import Kind
@@ -27,7 +28,7 @@ def _notify_validated(session, records):
         notify_many(
             [record.student for record in records],
             Kind.CHECKIN_VALIDATED,
-            _("Check-in validated: %(session)s") % {"session": session.label},
+            session_params(session),
             url=reverse("home"),
         )
 
@@ -73,8 +74,7 @@ def record_reject(*, record, by, reason: str) -> AttendanceRecord:
     notify(
         record.student,
         Kind.CHECKIN_REJECTED,
-        _("Check-in rejected: %(session)s") % {"session": record.session.label},
-        body=reason,
+        session_params(record.session, reason=reason),
         url=reverse("home"),
     )
     return record
