@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import parents_of
-from attendance.models import Document, Justification, JustificationState
+from attendance.models import ChangeReason, Document, Justification, JustificationState
 from attendance.services.records import records_excuse
 from attendance.uploads import check_document
 from attendance_system.errors import DomainError
@@ -98,7 +98,7 @@ def justification_approve(*, justification, by):
         student=justification.student,
         sessions=justification.sessions.select_related("course"),
         by=by,
-        reason=_("Justification #%(number)d approved") % {"number": justification.pk},
+        reason=ChangeReason.JUSTIFICATION_APPROVED,
         justification=justification,
     )
     justification.state = JustificationState.APPROVED
