@@ -1,11 +1,17 @@
 """Every user-facing string is marked for translation, and every marked string is translated in every catalogue."""
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
+from django.utils.translation import to_locale
 
 ROOT = Path(settings.BASE_DIR)
 SKIPPED_DIRS = {".venv", "node_modules", "staticfiles", "media", ".git", "test-artifacts", "locale"}
@@ -103,3 +109,42 @@ def unmarked_texts(path):
 def test_every_user_facing_string_in_a_template_is_marked_for_translation():
     unmarked = {name_of(path): texts for path in templates() if (texts := unmarked_texts(path))}
     assert not unmarked, "Put these in {% translate %} or {% blocktranslate %}: " + repr(unmarked)
+
+
+COPY_IGNORED = [*SKIPPED_DIRS - {"locale"}, "__pycache__", "*.mo", "*.sqlite3*"]
+
+
+def msgfmt(catalogue):
+    """msgfmt's verdict on a catalogue: it checks that each translation keeps its placeholders."""
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalogue)], capture_output=True, text=True
+    )
+    return result.returncode, result.stderr
+
+
+def missing(catalogue, which):
+    entries = subprocess.run(["msgattrib", which, "--no-wrap", str(catalogue)], capture_output=True, text=True).stdout
+    return [line[len("msgid ") :] for line in entries.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+
+
+def test_every_marked_string_is_translated_in_every_catalogue(tmp_path):
+    """scripts/messages.sh (makemessages) in a copy of the project merges the strings marked now into the committed
+    catalogues: none may be left untranslated or fuzzy, and every translation keeps its placeholders."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*COPY_IGNORED))
+    environment = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "scripts/messages.sh"], cwd=copy, env=environment, check=True, capture_output=True)
+    catalogues = sorted(copy.glob("locale/*/LC_MESSAGES/django.po"))
+    assert {path.parent.parent.name for path in catalogues} == {"pt_BR", "fr"}
+    for catalogue in catalogues:
+        language = catalogue.parent.parent.name
+        assert not missing(catalogue, "--untranslated"), f"translate these in locale/{language}: scripts/messages.sh"
+        assert not missing(catalogue, "--only-fuzzy"), f"check these in locale/{language} and remove 'fuzzy'"
+        status, verdict = msgfmt(catalogue)
+        assert status == 0, verdict
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_each_offered_language_has_its_catalogue(language):
+    catalogue = ROOT / "locale" / to_locale(language) / "LC_MESSAGES" / "django.po"
+    assert catalogue.exists(), f"scripts/messages.sh -l {to_locale(language)}"

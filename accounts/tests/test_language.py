@@ -79,3 +79,36 @@ class TestProfileLanguage:
 
     def test_an_empty_choice_reads_in_the_default(self):
         assert StudentFactory(language="").reading_language == selectors.default_language()
+
+
+class TestTranslatedPages:
+    def test_the_login_page_reads_in_the_language_picked(self, client):
+        client.post(reverse("accounts:set_language"), {"language": "pt-br"})
+        page = client.get(reverse("accounts:login")).text
+        assert "Entrar" in page and "Esqueceu sua senha?" in page
+        client.post(reverse("accounts:set_language"), {"language": "fr"})
+        assert "Mot de passe oublié ?" in client.get(reverse("accounts:login")).text
+
+    def test_a_form_error_reads_in_the_users_language(self, client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        response = client.post(reverse("accounts:login"), {"username": "nobody@school.org", "password": "x"})
+        assert "Remarquez que chacun de ces champs est sensible à la casse" in response.text
+
+    def test_the_password_reset_email_goes_in_the_accounts_language(self, client, mailoutbox):
+        StudentFactory(email="ana@school.org", language="pt-br")
+        client.post(reverse("accounts:password_reset"), {"email": "ana@school.org"})
+        assert mailoutbox[0].subject == "Redefina sua senha de frequência"
+
+    def test_plurals_follow_the_language(self):
+        from django.utils import translation
+        from django.utils.translation import ngettext
+
+        singular, plural = "%(count)d lock lifted.", "%(count)d locks lifted."
+        with translation.override("fr"):
+            assert [ngettext(singular, plural, n) % {"count": n} for n in (0, 1, 2)] == [
+                "0 blocage levé.",
+                "1 blocage levé.",
+                "2 blocages levés.",
+            ]
+        with translation.override("en"):
+            assert ngettext(singular, plural, 0) % {"count": 0} == "0 locks lifted."
