@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -317,8 +317,10 @@ def _transition(session, to, *, now, **fields):
     locked.full_clean()
     locked.save(update_fields=["state", *fields, "updated_at"])
     session.updated_at = locked.updated_at
-    badge = render_to_string("courses/_state_badge.html", {"session": locked, "oob": True})
-    live.push(live.session_watch_group(locked.pk), badge)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            badge = render_to_string("courses/_state_badge.html", {"session": locked, "oob": True})
+        live.push(live.session_watch_group(locked.pk, language), badge)
     return locked
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.selectors import parents_by_child
@@ -150,15 +150,16 @@ def push_grades(course, *, students=None):
     parents = parents_by_child(students)
     term = course_selectors.current_term()
     for student in students:
-        # Rendered once at commit, for the student and each of their parents alike.
+        # Rendered at commit once per language, for the student and each of their parents alike.
         render = functools.cache(functools.partial(_released_region, student, term))
         for user in [student, *parents.get(student.pk, [])]:
-            live.push(live.user_group(user.pk, "grades"), render)
+            live.push(live.user_group(user.pk, "grades"), functools.partial(render, user.reading_language))
 
 
-def _released_region(student, term):
+def _released_region(student, term, language):
     context = {"child": student, "courses": selectors.released_grades(student, term=term), "oob": True}
-    return render_to_string("grades/_released.html", context)
+    with translation.override(language):
+        return render_to_string("grades/_released.html", context)
 
 
 @transaction.atomic

@@ -135,7 +135,7 @@ class PersonalConsumer(FragmentConsumer):
         session_ids = sorted({int(r[8:]) for r in wanted if r.startswith("session-") and r[8:].isdigit()})
         if session_ids:
             visible = import_string(settings.LIVE_VISIBLE_SESSIONS)(user, session_ids[:MAX_WATCHED_SESSIONS])
-            groups += [session_watch_group(pk) for pk in visible]
+            groups += [session_watch_group(pk, user.reading_language) for pk in visible]
         return groups
 
 

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import selectors
-from accounts.tests.factories import StudentFactory
+from accounts.tests.factories import PASSWORD, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,19 @@ class TestTranslatedPages:
             ]
         with translation.override("en"):
             assert ngettext(singular, plural, 0) % {"count": 0} == "0 locks lifted."
+
+
+class TestLanguageAdoptedAtLogin:
+    def test_the_language_picked_on_the_login_page_becomes_the_users_if_they_had_none(self, client):
+        student = StudentFactory(email="ana@school.org", language="")
+        client.post(reverse("accounts:set_language"), {"language": "pt-br"})
+        client.post(reverse("accounts:login"), {"username": "ana@school.org", "password": PASSWORD})
+        student.refresh_from_db()
+        assert student.language == "pt-br"
+
+    def test_a_users_own_language_is_kept(self, client):
+        student = StudentFactory(email="ana@school.org", language="fr")
+        client.post(reverse("accounts:set_language"), {"language": "pt-br"})
+        client.post(reverse("accounts:login"), {"username": "ana@school.org", "password": PASSWORD})
+        student.refresh_from_db()
+        assert student.language == "fr"
