@@ -113,6 +113,7 @@ def student_profile(student, *, viewer, now=None):
             ],
             "scores": [
                 {
+                    "day": line.assessment.date.isoformat(),
                     "label": f"{line.assessment.date.isoformat()} {course.code} · {line.assessment.title}",
                     "score": round(line.percent, 1),
                     "mean": None if line.class_mean is None else round(line.class_mean, 1),

@@ -134,3 +134,15 @@ class TestShown:
         cast.session.save()
         page = client.get(reverse("attendance:session_live", args=[cast.session.pk])).text
         assert "Check-in within" not in page
+
+
+@pytest.mark.parametrize("form", ["course", "session"])
+def test_the_use_my_position_button_sits_under_the_place_it_fills(teacher_client, cast, form):
+    url = reverse("courses:course_edit", args=[cast.course.pk]) if form == "course" else None
+    url = url or reverse("courses:session_edit", args=[cast.session.pk])
+    page = teacher_client.get(url).text
+    # Right under the latitude and longitude it fills, above the radius the teacher sets next; not under the
+    # networks at the end of the form.
+    order = [page.index(marker) for marker in ('name="longitude"', "data-use-position", 'name="radius"')]
+    assert order == sorted(order)
+    assert page.index("data-use-position") < page.index('name="allowed_networks"')

@@ -1,12 +1,14 @@
 """The student profile: attendance, released scores, behaviour and participation of one student, for the student,
 their parents, their teachers (their courses only) and administrators."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 
 from accounts.tests.factories import StudentFactory
 from attendance.models import AttendanceRecord, Status
@@ -107,6 +109,17 @@ def test_the_family_does_not_see_negative_records_when_the_school_says_so(client
     response = client.get(url(cast.student))
     assert response.context["balance"]["negative"] == 0
     assert all(entry.item.polarity == "positive" for entry in response.context["timeline"] if entry.kind == "behaviour")
+
+
+def test_a_session_in_the_timeline_names_its_course_and_day_once(client, cast, scene):
+    client.force_login(cast.parent)
+    response = client.get(url(cast.student))
+    session = next(entry.item[0] for entry in response.context["timeline"] if entry.kind == "attendance")
+    start = timezone.localtime(session.starts_at)
+    entry = re.search(r'data-kind="attendance">(.*?)</li>', response.content.decode(), re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", entry).split())
+    assert text.startswith(f"{date_format(start)} {cast.course.code} · Session at {time_format(start)}")
+    assert text.count(cast.course.code) == 1 and text.count(date_format(start)) == 1
 
 
 @pytest.mark.parametrize("viewer", ["other_parent", "other_teacher", "other_student"])

@@ -36,7 +36,8 @@
           { label: labels.mean, data: data.scores.map(function (point) { return point.mean; }), borderColor: "#6c757d", borderDash: [6, 4] }
         ]
       },
-      options: { scales: { x: { ticks: { display: false } }, y: { min: 0, max: 100 } } }
+      // The axis shows each assessment's day; its course and title are in the tooltip.
+      options: { scales: { x: { ticks: { callback: function (index) { return data.scores[index].day; } } }, y: { min: 0, max: 100 } } }
     });
   }
   if (data.scatter) {

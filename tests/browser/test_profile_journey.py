@@ -64,6 +64,11 @@ def test_a_parent_opens_their_childs_profile_and_sees_the_charts(page, server):
         "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scores\"]')).data.datasets[0].data"
     )
     assert points == [60, 80]
+    # The score trend's axis names each point by its assessment's day, as the weekly chart does.
+    days = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scores\"]')).scales.x.ticks.map(t => t.label)"
+    )
+    assert days == [(timezone.localdate() - timedelta(days=n)).isoformat() for n in (20, 10)]
     assert not axe_check(page, server)
 
 
