@@ -35,7 +35,9 @@ class EmailStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # What the kind's text is filled with, rendered in the reader's language (notifications.texts).
     params = models.JSONField(_("parameters"), default=dict, blank=True)
@@ -73,11 +75,15 @@ class Notification(models.Model):
 class Preference(models.Model):
     """Whether a user wants one kind of notification by email too (in-app is always on)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    by_email = models.BooleanField(default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    by_email = models.BooleanField(_("by email too"), default=True)
 
     class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
 
     def __str__(self):
