@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import (
     AdminFactory,
@@ -35,6 +35,9 @@ def _fast_and_local(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # A request leaves its reader's language active in the thread, as in production; each test starts in the
+    # default one, whatever language the previous test's requests were in.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 class Cast:

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
@@ -8,9 +7,10 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
 )
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import Contact, Institution, User
 from attendance_system.addresses import client_address
 from attendance_system.errors import DomainError
@@ -57,9 +57,7 @@ class AdminPasswordForm(AdminPasswordChangeForm):
 
 class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(
-        label=_("Language of emails"),
-        required=False,
-        choices=[("", _("The institution's")), *settings.LANGUAGES],
+        label=_("Language"), required=False, help_text=_("Of your pages, notifications and emails.")
     )
 
     class Meta:
@@ -70,6 +68,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        default = dict(selectors.language_choices())[selectors.default_language(self.instance)]
+        self.fields["language"].choices = [
+            ("", _("The institution's (%(language)s)") % {"language": default}),
+            *selectors.language_choices(),
+        ]
 
 
 class StudentRegistrationForm(BaseUserCreationForm):
@@ -101,6 +104,11 @@ class ResetForm(PasswordResetForm):
         """Active accounts with this email, including those an import made without a password: "Forgot your
         password?" is how they choose their first one."""
         return User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """In the account's own language, whatever the language of the page that asked."""
+        with translation.override(selectors.language_of(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class ContactForm(forms.ModelForm):

@@ -229,6 +229,14 @@ class User(AbstractUser):
             raise ValidationError({"student_number": _("Another account of the institution has this student number.")})
 
     @property
+    def reading_language(self):
+        """The language this user reads pages, notifications and emails in (accounts.selectors.language_of), for
+        apps that see a user but do not import accounts."""
+        from accounts.selectors import language_of
+
+        return language_of(self)
+
+    @property
     def is_admin(self):
         return self.role == Role.ADMIN or self.is_superuser
 

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from accounts.models import Institution, ParentLink, Role, User
 
@@ -90,3 +92,32 @@ def unused_accounts(users, *, now=None):
             Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before)
         )
     return users.filter(unused, is_active=True)
+
+
+def default_language(user=None):
+    """The language of a user who chose none: their institution's default; before login, the installation's."""
+    if user is not None and user.institution.language in dict(settings.LANGUAGES):
+        return user.institution.language
+    return settings.LANGUAGE_CODE
+
+
+def language_of(user):
+    """The language a user reads pages, notifications and emails in: their own choice, else the default."""
+    return user.language if user.language in dict(settings.LANGUAGES) else default_language(user)
+
+
+def request_language(request):
+    """The user's own language; else the one picked with the switch of the login page (Django's set_language
+    cookie); else the default. The browser's Accept-Language is not asked: the institution decides."""
+    user = request.user
+    if user.is_authenticated and user.language in dict(settings.LANGUAGES):
+        return user.language
+    picked = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+    if picked in dict(settings.LANGUAGES):
+        return picked
+    return default_language(user if user.is_authenticated else None)
+
+
+def language_choices():
+    """(code, name) of every language, each named in itself so a reader finds their own."""
+    return [(code, capfirst(translation.get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]

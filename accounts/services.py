@@ -71,6 +71,15 @@ def profile_update(*, user, first_name, last_name, language=""):
     return user
 
 
+@transaction.atomic
+def language_adopt(*, user, language):
+    """Make `language` the user's own when they have none and the site offers it."""
+    if not user.language and language in dict(settings.LANGUAGES):
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 # What a user's live sockets were let in for depends on these: a change ends the sockets, and the pages that
 # reconnect are authorised under the new rights (an inactive or deleted account is refused).
 SOCKET_RIGHTS = ("role", "is_active", "is_superuser")

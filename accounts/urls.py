@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.i18n import set_language
 
 from accounts import views
 from accounts.forms import LoginForm, ResetForm
@@ -9,10 +10,12 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    # The login page's switch: Django's view, POST only and CSRF-checked, keeps the choice in a cookie.
+    path("language/", set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
     path("register/", views.register, name="register"),
     path("students/<int:pk>/contacts/", views.contacts_edit, name="contacts_edit"),

@@ -58,6 +58,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        """A language picked with the login page's switch becomes the user's, if they had none: their
+        notifications, emails and live updates then follow it too."""
+        picked = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        services.language_adopt(user=form.get_user(), language=picked)
+        return super().form_valid(form)
+
+
 class LogoutView(auth_views.LogoutView):
     """Logging out ends the user's live sockets too: an open page would otherwise keep receiving until closed."""
 

@@ -9,5 +9,5 @@ class SessionConsumer(FragmentConsumer):
     def groups_for(self, user):
         session_id = self.scope["url_route"]["kwargs"]["session_id"]
         if sessions_managed_by(user).filter(pk=session_id).exists():
-            return [session_group(session_id)]
+            return [session_group(session_id, user.reading_language)]
         return []

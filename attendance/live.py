@@ -5,12 +5,14 @@ from functools import partial
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from attendance import selectors
 from courses.models import SessionState
 from notifications.live import loader, push, push_latest, session_group, user_group
 
 LIVE = "attendance/session_live.html"
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 COUNTERS_WITHIN = 0.15
 CHECKIN = "attendance/checkin.html"
 
@@ -24,17 +26,29 @@ def push_session_rows(session, *, created=(), changed=()):
     counters follow within COUNTERS_WITHIN seconds, read then: one query and one render for however many
     check-ins a lecture hall sends meanwhile.
     """
-    group = session_group(session.pk)
-    for records, new in ((changed, False), (created, True)):
-        if records:
-            context = {"session": session, "records": records, "new": new}
-            push(group, partial(render_to_string, f"{LIVE}#pushed-rows", context))
-    push_latest(
-        group,
-        lambda: render_to_string(f"{LIVE}#counters", counters_context(session)),
-        key=("counters", session.pk),
-        within=COUNTERS_WITHIN,
-    )
+    if changed:
+        push_room(session, f"{LIVE}#pushed-rows", {"session": session, "records": changed, "new": False})
+    if created:
+        push_room(session, f"{LIVE}#pushed-rows", {"session": session, "records": created, "new": True})
+    for language in LANGUAGES:
+        push_latest(
+            session_group(session.pk, language),
+            partial(_render_in, language, f"{LIVE}#counters", lambda: counters_context(session)),
+            key=("counters", session.pk, language),
+            within=COUNTERS_WITHIN,
+        )
+
+
+def _render_in(language, template, context):
+    with translation.override(language):
+        return render_to_string(template, context() if callable(context) else context)
+
+
+def push_room(session, template, context):
+    """`template` to the teachers watching `session`, rendered at commit in each language, each page getting its
+    reader's: who caused the push (a student checking in) does not choose the language of the teacher's page."""
+    for language in LANGUAGES:
+        push(session_group(session.pk, language), partial(_render_in, language, template, context))
 
 
 def counters_context(session, *, oob=True):
@@ -46,29 +60,31 @@ def code_panel_context(session, code):
 
 
 def push_code(session, code):
-    push(session_group(session.pk), render_to_string(f"{LIVE}#code-panel", code_panel_context(session, code)))
+    push_room(session, f"{LIVE}#code-panel", code_panel_context(session, code))
 
 
 def push_student_statuses(session, records):
     """Each student's status in a session, to their pages with a check-in card: those show every open session
     of theirs, and only open ones, so nothing is sent for a session that is not open. The fragment shows only
-    the record's status, lateness, note and check-out, so validating a lecture hall renders a few, not one per
-    student."""
+    the record's status, lateness, note and check-out, in the student's language, so validating a lecture hall
+    renders a few, not one per student."""
     if session.state != SessionState.OPEN:
         return
     fragments = {}
     for record in records:
-        key = (record.status, record.is_late, record.note, record.checked_out_at)
+        language = record.student.reading_language
+        key = (record.status, record.is_late, record.note, record.checked_out_at, language)
         if key not in fragments:
             context = {"session": session, "record": record, "oob": True}
-            fragments[key] = render_to_string(f"{CHECKIN}#status", context)
+            with translation.override(language):
+                fragments[key] = render_to_string(f"{CHECKIN}#status", context)
         push(user_group(record.student_id, "checkin"), fragments[key])
 
 
 def push_lockouts(session):
     """The list of locked-out students, when one more is locked."""
     context = {"session": session, "locked": selectors.locked_students(session), "oob": True}
-    push(session_group(session.pk), render_to_string(f"{LIVE}#lockouts", context))
+    push_room(session, f"{LIVE}#lockouts", context)
 
 
 def push_student_cards(student_ids):

@@ -151,6 +151,20 @@ class AttendanceRecord(models.Model):
         return minutes_between(self.submitted_at, self.checked_out_at) if self.checked_out_at else None
 
 
+class ChangeReason(models.TextChoices):
+    """Why a record's status changed, when the application says it (a rejection is in the teacher's words)."""
+
+    CHECK_IN = "check_in", _("Check-in")
+    VALIDATED = "validated", _("Validated")
+    ROLL_CALL = "roll_call", _("Roll call")
+    SESSION_CLOSED = "session_closed", _("Session closed")
+    CHECK_OUT = "check_out", _("Check-out")
+    CHECK_OUT_WITH_CODE = "check_out_code", _("Check-out with the code")
+    LEFT_WITHOUT_CHECK_OUT = "left_no_check_out", _("Left early: did not check out")
+    CHECKED_OUT_TOO_SOON = "left_too_soon", _("Left early: checked out before check-out opened")
+    JUSTIFICATION_APPROVED = "justification", _("Justification approved")
+
+
 class StatusChange(models.Model):
     """The history of a record: every change of status, who made it and why."""
 
@@ -163,6 +177,9 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=10, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # Why, as a kind said in the reader's language (with its parameters), or in a person's own words (`reason`).
+    reason_kind = models.CharField(_("why (kind)"), max_length=20, choices=ChangeReason.choices, blank=True)
+    reason_params = models.JSONField(_("why (parameters)"), default=dict, blank=True)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     justification = models.ForeignKey(
         "Justification",
@@ -180,6 +197,13 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def why(self):
+        """Why, in the active language."""
+        if self.reason_kind == ChangeReason.JUSTIFICATION_APPROVED:
+            return _("Justification #%(number)d approved") % self.reason_params
+        return ChangeReason(self.reason_kind).label if self.reason_kind else self.reason
 
 
 class CodeLockout(models.Model):

@@ -65,11 +65,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "attendance_system.timezones.institution_time_zone_middleware",
+    # After authentication: the user's own language comes first (accounts.middleware).
+    "accounts.middleware.language_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "attendance_system.request_size.request_size_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -197,8 +198,11 @@ LOGIN_LOCK_MINUTES = env.int("LOGIN_LOCK_MINUTES", default=15)
 # Students may create their own accounts only where the institution wants it.
 ALLOW_STUDENT_REGISTRATION = env.bool("ALLOW_STUDENT_REGISTRATION", default=False)
 
+# The language of anyone who chose none (accounts.selectors.default_language). Adding a language: README, Languages.
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese")), ("fr", _("French"))]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise SystemExit(f"LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
 USE_I18N = True

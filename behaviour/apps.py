@@ -10,6 +10,7 @@ class BehaviourConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from accounts.models import Institution
+        from behaviour import notices  # noqa: F401  (how its notifications read: notifications.texts)
 
         # accounts knows nothing of behaviour: a new institution's first categories are made from here.
         post_save.connect(_new_institution_categories, sender=Institution, dispatch_uid="behaviour_default_categories")

@@ -157,18 +157,16 @@ def escalate(*, students, course):
 
 
 def _announce(level, recipients):
-    title = _("%(student)s reached behaviour level %(level)d of %(max)d") % {
-        "student": level.student,
+    params = {
+        "student": str(level.student),
         "level": level.level,
         "max": MAX_LEVEL,
+        "count": level.records_counted,
+        "days": level.course.institution.escalation_days,
+        "course": level.course.code,
     }
-    body = ngettext(
-        "%(count)d negative behaviour record in the last %(days)d days (last one in %(course)s).",
-        "%(count)d negative behaviour records in the last %(days)d days (last one in %(course)s).",
-        level.records_counted,
-    ) % {"count": level.records_counted, "days": level.course.institution.escalation_days, "course": level.course.code}
     url = reverse("behaviour:student_detail", args=[level.student_id])
-    notify_many(recipients, Kind.BEHAVIOUR_ESCALATION, title, body=body, url=url)
+    notify_many(recipients, Kind.BEHAVIOUR_ESCALATION, params, url=url)
 
 
 @transaction.atomic

@@ -264,6 +264,13 @@ class SessionState(models.TextChoices):
         return f"text-bg-{tone}"
 
 
+def session_label(course_code, starts_at):
+    """The course code and the local start, as people name a session, in the active language's formats:
+    "MATH101 · Nov. 24, 2026 9 a.m."."""
+    local = timezone.localtime(starts_at)
+    return f"{course_code} · {date_format(local, 'DATE_FORMAT')} {time_format(local, 'TIME_FORMAT')}"
+
+
 class ClassSession(CheckinLimits):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
     starts_at = models.DateTimeField(_("starts at"))
@@ -317,9 +324,7 @@ class ClassSession(CheckinLimits):
 
     @property
     def label(self):
-        """The course code and the local start, as people name a session: "MATH101 · Nov. 24, 2026 9 a.m."."""
-        local = timezone.localtime(self.starts_at)
-        return f"{self.course.code} · {date_format(local, 'DATE_FORMAT')} {time_format(local, 'TIME_FORMAT')}"
+        return session_label(self.course.code, self.starts_at)
 
     @property
     def is_cancelled(self):

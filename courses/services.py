@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +15,7 @@ from accounts.selectors import institution_of, parents_of, user_by_identifier
 from attendance_system.csvimport import ImportRejected, LineError, read_rows
 from attendance_system.errors import DomainError
 from courses.models import ClassSession, Course, Enrollment, SessionState
+from courses.notices import session_params
 from courses.selectors import students_of
 from notifications import live
 from notifications.models import Kind
@@ -324,8 +325,10 @@ def _transition(session, to, *, now, **fields):
     locked.full_clean()
     locked.save(update_fields=["state", *fields, "updated_at"])
     session.updated_at = locked.updated_at
-    badge = render_to_string("courses/_state_badge.html", {"session": locked, "oob": True})
-    live.push(live.session_watch_group(locked.pk), badge)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            badge = render_to_string("courses/_state_badge.html", {"session": locked, "oob": True})
+        live.push(live.session_watch_group(locked.pk, language), badge)
     return locked
 
 
@@ -356,8 +359,7 @@ def session_cancel(*, session, reason, now=None):
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_CANCELLED,
-        _("Cancelled: %(session)s") % {"session": session.label},
-        body=reason,
+        session_params(session, reason=reason),
         url=reverse("courses:course_detail", args=[session.course_id]),
     )
     return session
@@ -370,7 +372,7 @@ def session_restore(*, session, now=None):
     notify_many(
         _students_and_parents(session.course),
         Kind.SESSION_RESTORED,
-        _("Takes place after all: %(session)s") % {"session": session.label},
+        session_params(session),
         url=reverse("courses:course_detail", args=[session.course_id]),
     )
     return session

@@ -134,12 +134,12 @@ def _after_release_change(assessment, *, today=None):
 def _notify_released(assessment):
     course = assessment.course
     students = list(course_selectors.students_of(course))
-    title = _("Scores released: %(assessment)s (%(course)s)") % {"assessment": assessment.title, "course": course.code}
+    params = {"assessment": assessment.title, "course": course.code}
     own = reverse("grades:my_grades")
     recipients = [(student, own) for student in students]
     for child_id, parents in parents_by_child(students).items():
         recipients += [(parent, reverse("grades:child_grades", args=[child_id])) for parent in parents]
-    notify_each(recipients, Kind.SCORES_RELEASED, title)
+    notify_each(recipients, Kind.SCORES_RELEASED, params)
     push_grades(course, students=students)
 
 

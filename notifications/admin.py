@@ -12,7 +12,7 @@ class NotificationAdmin(InstitutionScoped, ReadOnlyAdmin):
 
     list_display = ["user", "kind", "title", "created_at", "read_at", "email_status", "email_attempts"]
     list_filter = ["email_status", "kind", ("read_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__email", "title"]
+    search_fields = ["user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
 

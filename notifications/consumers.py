@@ -150,7 +150,7 @@ class PersonalConsumer(FragmentConsumer):
         session_ids = [key for name, key in keyed if name == "session"][:MAX_WATCHED_SESSIONS]
         if session_ids:
             visible = import_string(settings.LIVE_VISIBLE_SESSIONS)(user, session_ids)
-            groups += [session_watch_group(pk) for pk in visible]
+            groups += [session_watch_group(pk, user.reading_language) for pk in visible]
         students = [(name, key) for name, key in keyed if name in STUDENT_REGIONS][:MAX_WATCHED_STUDENTS]
         if students:
             visible = set(import_string(settings.LIVE_VISIBLE_STUDENTS)(user, sorted({key for _, key in students})))

@@ -16,9 +16,9 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
-def session_group(session_id):
-    """Teachers watching a class session."""
-    return f"session.{session_id}"
+def session_group(session_id, language):
+    """Teachers watching a class session who read `language`: what they are sent is rendered in it."""
+    return f"session.{session_id}.{language}"
 
 
 def user_group(user_id, region=""):
@@ -31,9 +31,9 @@ def sockets_group(user_id):
     return f"user.{user_id}.sockets"
 
 
-def session_watch_group(session_id):
-    """Every open page that shows the state of this session (a badge in a list of sessions)."""
-    return f"session.{session_id}.watch"
+def session_watch_group(session_id, language):
+    """Every open page that shows the state of this session (a badge in a list of sessions), read in `language`."""
+    return f"session.{session_id}.watch.{language}"
 
 
 # What a page may show besides the navigation bar's badge and toasts, which every page has. A page names

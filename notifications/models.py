@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from notifications import texts
+
 
 class Kind(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
@@ -33,10 +35,12 @@ class EmailStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    # What the kind's text is filled with, rendered in the reader's language (notifications.texts).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -56,6 +60,14 @@ class Notification(models.Model):
         return f"{self.user} · {self.title}"
 
     @property
+    def title(self):
+        return texts.render(self.kind, self.params)[0]
+
+    @property
+    def body(self):
+        return texts.render(self.kind, self.params)[1]
+
+    @property
     def is_unread(self):
         return self.read_at is None
 
@@ -63,11 +75,15 @@ class Notification(models.Model):
 class Preference(models.Model):
     """Whether a user wants one kind of notification by email too (in-app is always on)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    by_email = models.BooleanField(default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    by_email = models.BooleanField(_("by email too"), default=True)
 
     class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
 
     def __str__(self):

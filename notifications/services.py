@@ -5,7 +5,7 @@ from functools import partial
 
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications import live, selectors
 from notifications.models import EmailStatus, Kind, Notification, Preference
@@ -14,23 +14,30 @@ logger = logging.getLogger(__name__)
 
 
 def _push(notifications, counts):
-    """The badge and a toast to every page of each user; the new line to their notification centre. The badge
-    and the toast differ only by the unread count, so a notice to a lecture hall renders a few of them.
+    """The badge and a toast to every page of each user, in the user's language; the new line to their
+    notification centre. The toasts differ only by the unread count and the language, so a notice to a lecture
+    hall renders a few of them.
 
     Rendered at commit, after what the transaction pushed before: a notice to a lecture hall (its validation)
     neither holds the transaction open nor delays the students' own statuses."""
     toasts = {}
 
-    def toast(context):
-        if context["unread_count"] not in toasts:
-            toasts[context["unread_count"]] = render_to_string("notifications/pushed.html", context)
-        return toasts[context["unread_count"]]
+    def toast(context, language):
+        if (context["unread_count"], language) not in toasts:
+            toasts[context["unread_count"], language] = _render_in(language, "notifications/pushed.html", context)
+        return toasts[context["unread_count"], language]
 
     for notification in notifications:
+        language = notification.user.reading_language
         context = {"notification": notification, "unread_count": counts.get(notification.user_id, 0), "oob": True}
-        live.push(live.user_group(notification.user_id), partial(toast, context))
-        item = partial(render_to_string, "notifications/pushed_item.html", context)
+        live.push(live.user_group(notification.user_id), partial(toast, context, language))
+        item = partial(_render_in, language, "notifications/pushed_item.html", context)
         live.push(live.user_group(notification.user_id, "notifications"), item)
+
+
+def _render_in(language, template, context):
+    with translation.override(language):
+        return render_to_string(template, context)
 
 
 def _email_later(notification):
@@ -49,18 +56,19 @@ def _email_later(notification):
 
 
 @transaction.atomic
-def notify(user, kind, title, body="", url=""):
-    """Store a notification, push it live after commit, and email it if the user wants this kind by email."""
-    return notify_many([user], kind, title, body, url)[0]
+def notify(user, kind, params, url=""):
+    """Store a notification, push it live after commit, and email it if the user wants this kind by email. Its
+    text is the kind's, filled with `params` in the reader's language (notifications.texts)."""
+    return notify_many([user], kind, params, url)[0]
 
 
-def notify_many(users, kind, title, body="", url=""):
+def notify_many(users, kind, params, url=""):
     """The same notice to several users, with one insert."""
-    return notify_each([(user, url) for user in users], kind, title, body)
+    return notify_each([(user, url) for user in users], kind, params)
 
 
 @transaction.atomic
-def notify_each(recipients, kind, title, body=""):
+def notify_each(recipients, kind, params):
     """The same notice to several users, each with their own link (`recipients`: (user, url) pairs), with one
     insert: a parent's notice leads to their child's page, a student's to their own."""
     recipients = list(recipients)
@@ -70,8 +78,7 @@ def notify_each(recipients, kind, title, body=""):
         Notification(
             user=user,
             kind=Kind(kind),
-            title=title,
-            body=body,
+            params=params,
             url=url,
             email_status=EmailStatus.QUEUED if user.pk in by_email else EmailStatus.NONE,
         )
@@ -104,7 +111,8 @@ def notifications_mark_all_read(*, user):
 def _push_count(user):
     """Every open page of the user shows the new unread count."""
     context = {"unread_count": selectors.unread_count(user), "oob": True}
-    html = render_to_string("notifications/_unread_badge.html", context)
+    with translation.override(user.reading_language):
+        html = render_to_string("notifications/_unread_badge.html", context)
     live.push(live.user_group(user.pk), html)
 
 

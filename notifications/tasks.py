@@ -18,7 +18,7 @@ def _message(notification):
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
     context = {"notification": notification, "user": user, "link": link}
     # Times in the email as on the reader's pages: in their institution's time zone.
-    with translation.override(user.language or settings.LANGUAGE_CODE), timezone.override(user.institution.zone):
+    with translation.override(user.reading_language), timezone.override(user.institution.zone):
         # One line whatever the title holds: a line break in a header would stop the email from being sent.
         subject = " ".join(render_to_string("notifications/email/subject.txt", context).split())
         text = render_to_string(f"notifications/email/{notification.kind}.txt", context)

@@ -14,7 +14,7 @@ read through their selectors, in a fixed number of queries however many students
 import statistics
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -45,11 +45,40 @@ class Alert:
 
     student: object
     reason: AlertReason
-    detail: str
+    facts: dict  # what `alert_detail` says, as JSON values: a notification keeps them to say it in its reader's words
     figure: float | None
     progress: StudentProgress | None = None
     course: object = None
     tally: selectors.Tally | None = None  # the student's in `course`, for low attendance
+
+    @property
+    def detail(self):
+        return alert_detail(self.reason, self.facts)
+
+
+def alert_detail(reason, facts):
+    """Why a student is on an alert list, in the active language's words and number formats."""
+    if reason == AlertReason.LOW_ATTENDANCE:
+        return _("%(course)s: %(rate)s %% (threshold %(threshold)d %%)") % {
+            **facts,
+            "rate": formats.number_format(facts["rate"], 1),
+        }
+    if reason == AlertReason.LOW_PERFORMANCE:
+        return _("average %(average)s %% (below %(limit)s %%)") % {
+            "average": formats.number_format(facts["average"], 1),
+            "limit": formats.number_format(facts["limit"]),
+        }
+    detail = (
+        ngettext(
+            "%(count)d negative record in %(days)d days",
+            "%(count)d negative records in %(days)d days",
+            facts["count"],
+        )
+        % facts
+    )
+    if facts["level"]:
+        detail += " · " + _("escalation level %(level)d") % facts
+    return detail
 
 
 def is_high_performer(progress, institution):
@@ -70,16 +99,12 @@ def _low_attendance(students):
     for progress in students:
         for row in progress.rows:
             if selectors.is_at_risk(row.tally, row.course.risk_threshold):
-                detail = _("%(course)s: %(rate).1f %% (threshold %(threshold)d %%)") % {
-                    "course": row.course.code,
-                    "rate": row.tally.rate,
-                    "threshold": row.course.risk_threshold,
-                }
+                facts = {"course": row.course.code, "rate": row.tally.rate, "threshold": row.course.risk_threshold}
                 alerts.append(
                     Alert(
                         progress.student,
                         AlertReason.LOW_ATTENDANCE,
-                        detail,
+                        facts,
                         row.tally.rate,
                         progress,
                         course=row.course,
@@ -94,8 +119,7 @@ def _low_performance(students, institution):
         Alert(
             progress.student,
             AlertReason.LOW_PERFORMANCE,
-            _("average %(average).1f %% (below %(limit)g %%)")
-            % {"average": progress.average, "limit": institution.low_performance_below},
+            {"average": float(progress.average), "limit": float(institution.low_performance_below)},
             progress.average,
             progress,
         )
@@ -115,14 +139,8 @@ def _behaviour(records, by_student, today, institution):
         progress = by_student.get(pattern.student_id)
         if progress is None:
             continue
-        detail = ngettext(
-            "%(count)d negative record in %(days)d days",
-            "%(count)d negative records in %(days)d days",
-            pattern.total,
-        ) % {"count": pattern.total, "days": institution.escalation_days}
-        if pattern.level:
-            detail += " · " + _("escalation level %(level)d") % {"level": pattern.level}
-        alerts.append(Alert(progress.student, AlertReason.BEHAVIOUR, detail, pattern.total, progress))
+        facts = {"count": pattern.total, "days": institution.escalation_days, "level": pattern.level}
+        alerts.append(Alert(progress.student, AlertReason.BEHAVIOUR, facts, pattern.total, progress))
     return alerts
 
 

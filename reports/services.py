@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.selectors import institutions, parents_of
 from behaviour import selectors as behaviour_selectors
@@ -29,44 +28,29 @@ def _sent_this_week(alert, now):
 
 def _tell_low_attendance(alert):
     course, student, tally = alert.course, alert.student, alert.tally
-    title = _("Low attendance in %(course)s: %(rate).0f %% (threshold %(threshold)d %%)") % {
+    params = {
+        "student": str(student),
         "course": course.code,
         "rate": tally.rate,
         "threshold": course.risk_threshold,
-    }
-    body = _("%(student)s attended %(attended)d of %(counted)d sessions.") % {
-        "student": student,
         "attended": tally.attended,
         "counted": tally.counted,
     }
     family_url = reverse("reports:student_report", args=[course.pk, student.pk])
-    notify_many([student, *parents_of(student)], Kind.LOW_ATTENDANCE, title, body=body, url=family_url)
+    notify_many([student, *parents_of(student)], Kind.LOW_ATTENDANCE, {**params, "to": "family"}, url=family_url)
     notify_many(
         course.teachers.all(),
         Kind.LOW_ATTENDANCE,
-        _("%(student)s is below the threshold in %(course)s") % {"student": student, "course": course.code},
-        body=body,
+        {**params, "to": "teachers"},
         url=reverse("reports:course_report", args=[course.pk]),
     )
 
 
 def _tell_low_performance(alert):
     student, url = alert.student, reverse("reports:student_profile", args=[alert.student.pk])
-    body = _("%(student)s: %(detail)s.") % {"student": student, "detail": alert.detail}
-    notify_many(
-        [student, *parents_of(student)],
-        Kind.LOW_PERFORMANCE,
-        _("Low performance: %(detail)s") % {"detail": alert.detail},
-        body=body,
-        url=url,
-    )
-    notify_many(
-        alert.progress.teachers,
-        Kind.LOW_PERFORMANCE,
-        _("%(student)s has a low average") % {"student": student},
-        body=body,
-        url=url,
-    )
+    params = {"student": str(student), "facts": alert.facts}
+    notify_many([student, *parents_of(student)], Kind.LOW_PERFORMANCE, {**params, "to": "family"}, url=url)
+    notify_many(alert.progress.teachers, Kind.LOW_PERFORMANCE, {**params, "to": "teachers"}, url=url)
 
 
 def _tell_behaviour(alert):
@@ -75,8 +59,7 @@ def _tell_behaviour(alert):
     notify_many(
         alert.progress.teachers,
         Kind.BEHAVIOUR_CONCERN,
-        _("Behavioural concern: %(student)s") % {"student": student},
-        body=_("%(student)s: %(detail)s.") % {"student": student, "detail": alert.detail},
+        {"student": str(student), "facts": alert.facts},
         url=reverse("reports:student_profile", args=[student.pk]),
     )
 

@@ -38,3 +38,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "$digest" > "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
+# gettext's msgfmt turns the translation catalogues (locale/) into the .mo files Django reads.
+command -v msgfmt >/dev/null || apt_install gettext

@@ -17,6 +17,7 @@ PORT=${PORT:-8000}
 if [ -z "${SITE_URL:-}" ] && ! grep -Eqs '^[[:space:]]*(export[[:space:]]+)?SITE_URL=' .env; then
   export SITE_URL="http://$HOST:$PORT"
 fi
+python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 python manage.py migrate --no-input
 python manage.py seed_demo
 if [ "$DEBUG" != True ] && [ "$DEBUG" != true ]; then

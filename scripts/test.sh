@@ -87,6 +87,8 @@ ruff check .
 ruff format --check .
 echo "== migrations"
 DEBUG=True python manage.py makemigrations --check --dry-run
+echo "== translations"
+python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 # The two passes run side by side: much of the suite waits (browsers, daphne processes, Redis restarts), so two
 # cores finish both in little more than the time of one. Each has its own database, and the SQLite pass's tests

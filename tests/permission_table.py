@@ -59,6 +59,7 @@ TABLE = {
     "home": ("get", no_args, EVERYONE),
     "accounts:login": ("get", no_args, outcomes(302, anonymous=200)),
     "accounts:logout": ("get", no_args, outcomes(405, anonymous=405)),
+    "accounts:set_language": ("post", no_args, outcomes(302, anonymous=302)),
     "accounts:profile": ("get", no_args, EVERYONE),
     "accounts:contacts_edit": ("get", lambda cast: {"pk": cast.student.pk}, outcomes(404, parent=200, admin=200)),
     "accounts:register": ("get", no_args, outcomes(404, anonymous=404)),

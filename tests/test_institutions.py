@@ -136,8 +136,9 @@ class TestLiveSocketsNeverCross:
         consumer = PersonalConsumer()
         consumer.scope = {"query_string": f"regions=session-{cast.session.pk},session-{elsewhere.session.pk}".encode()}
         groups = await sync_to_async(consumer.groups_for)(elsewhere.admin)
-        assert session_watch_group(elsewhere.session.pk) in groups
-        assert session_watch_group(cast.session.pk) not in groups
+        language = elsewhere.admin.reading_language
+        assert session_watch_group(elsewhere.session.pk, language) in groups
+        assert not [group for group in groups if group.startswith(f"session.{cast.session.pk}.")]
 
 
 def test_a_new_institution_is_separate_from_the_first(db):

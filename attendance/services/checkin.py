@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from attendance import live, selectors
-from attendance.models import AttendanceCode, AttendanceRecord, CodeLockout, Method, Purpose, Status, StatusChange
+from attendance.models import (
+    AttendanceCode,
+    AttendanceRecord,
+    ChangeReason,
+    CodeLockout,
+    Method,
+    Purpose,
+    Status,
+    StatusChange,
+)
 from attendance.services.checkout import record_check_out
 from attendance.services.codes import RECOGNISED_PERIODS, code_matches, code_was, normalize_code
 from attendance.services.integrity import checkin_evidence
@@ -195,7 +204,9 @@ def _record_check_in(*, code, student, method, address, marker, now, **evidence)
                 submitted_at=now,
                 **evidence,
             )
-            StatusChange.objects.create(record=record, changed_by=student, to_status=status, reason=_("Check-in"))
+            StatusChange.objects.create(
+                record=record, changed_by=student, to_status=status, reason_kind=ChangeReason.CHECK_IN
+            )
             record.shared_browser = code.shared_browser
             live.push_session_rows(session, created=[record])
     except IntegrityError:

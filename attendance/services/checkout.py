@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from attendance.models import AttendanceRecord, Method, Status, StatusChange
+from attendance.models import AttendanceRecord, ChangeReason, Method, Status, StatusChange
 from attendance.services.integrity import check_network, check_place
 from attendance.services.records import push_changes, records_change, worse
 from attendance_system.errors import DomainError
@@ -68,7 +68,7 @@ def record_check_out(
         changed_by=student,
         from_status=record.status,
         to_status=record.status,
-        reason=_("Check-out with the code") if with_code else _("Check-out"),
+        reason_kind=ChangeReason.CHECK_OUT_WITH_CODE if with_code else ChangeReason.CHECK_OUT,
     )
     push_changes(session=session, changed=[record])
     return record
@@ -101,8 +101,8 @@ def records_flag_early_leave(*, session, end, by) -> list[AttendanceRecord]:
 
     flagged = []
     for missing, reason in [
-        (True, _("Left early: did not check out")),
-        (False, _("Left early: checked out before check-out opened")),
+        (True, ChangeReason.LEFT_WITHOUT_CHECK_OUT),
+        (False, ChangeReason.CHECKED_OUT_TOO_SOON),
     ]:
         flagged += records_change(
             changes=[(r, counted(r)) for r in records if (r.checked_out_at is None) == missing],

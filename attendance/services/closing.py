@@ -5,10 +5,9 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from attendance import live, selectors
-from attendance.models import AttendanceCode, AttendanceRecord, Method, Status
+from attendance.models import AttendanceCode, AttendanceRecord, ChangeReason, Method, Status
 from attendance.services.checkout import records_flag_early_leave
 from attendance.services.codes import code_issue
 from attendance.services.records import push_changes, record_validated_status, records_change, records_create
@@ -49,7 +48,7 @@ def session_close(*, session, by=None, now=None) -> int:
             for student in students_of(session.course).exclude(pk__in=recorded)
         ],
         by=by,
-        reason=_("Session closed"),
+        reason=ChangeReason.SESSION_CLOSED,
     )
     changed = []
     if session.course.checkout_required:
@@ -59,7 +58,7 @@ def session_close(*, session, by=None, now=None) -> int:
         changed += records_change(
             changes=[(r, record_validated_status(r, session.course)) for r in pending],
             by=by,
-            reason=_("Session closed"),
+            reason=ChangeReason.SESSION_CLOSED,
         )
     changed = list({record.pk: record for record in changed}.values())
     live.push_code(session, None)

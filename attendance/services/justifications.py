@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import parents_of
-from attendance.models import Document, Justification, JustificationState
+from attendance.models import ChangeReason, Document, Justification, JustificationState
 from attendance.services.records import records_excuse
 from attendance.uploads import check_document
 from attendance_system.errors import DomainError
@@ -63,8 +63,7 @@ def justification_submit(*, student, submitted_by, sessions, reason, explanation
         notify_many(
             course.teachers.all(),
             Kind.JUSTIFICATION_SUBMITTED,
-            _("Absence justification from %(student)s (%(course)s)") % {"student": student, "course": course.code},
-            body=justification.get_reason_display(),
+            {"student": str(student), "course": course.code, "reason": justification.reason},
             url=reverse("attendance:justification_detail", args=[justification.pk]),
         )
     return justifications
@@ -81,12 +80,11 @@ def _locked_pending(justification):
     return justification
 
 
-def _tell_family(justification, kind, title, body=""):
+def _tell_family(justification, kind, params):
     notify_many(
         [justification.student, *parents_of(justification.student)],
         kind,
-        title,
-        body=body,
+        {"course": justification.course.code, **params},
         url=reverse("attendance:justification_detail", args=[justification.pk]),
     )
 
@@ -100,7 +98,7 @@ def justification_approve(*, justification, by):
         student=justification.student,
         sessions=justification.sessions.select_related("course"),
         by=by,
-        reason=_("Justification #%(number)d approved") % {"number": justification.pk},
+        reason=ChangeReason.JUSTIFICATION_APPROVED,
         justification=justification,
     )
     justification.state = JustificationState.APPROVED
@@ -109,7 +107,7 @@ def justification_approve(*, justification, by):
     _tell_family(
         justification,
         Kind.JUSTIFICATION_APPROVED,
-        _("Justification approved: %(course)s") % {"course": justification.course.code},
+        {},
     )
     return justification
 
@@ -127,8 +125,7 @@ def justification_deny(*, justification, by, comment):
     _tell_family(
         justification,
         Kind.JUSTIFICATION_DENIED,
-        _("Justification denied: %(course)s") % {"course": justification.course.code},
-        body=comment,
+        {"comment": comment},
     )
     return justification
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance import live, selectors
-from attendance.models import AttendanceRecord, Method, Status, StatusChange
+from attendance.models import AttendanceRecord, ChangeReason, Method, Status, StatusChange
 from attendance_system.errors import DomainError
 from courses.services import session_lock
 
@@ -48,7 +48,15 @@ def lock_record(record: AttendanceRecord) -> AttendanceRecord:
     )
 
 
-def records_create(*, records, by, reason: str, justification=None) -> list[AttendanceRecord]:
+def why(reason, justification=None):
+    """A StatusChange's fields for `reason`: a ChangeReason (said in each reader's language), or a person's words."""
+    if not isinstance(reason, ChangeReason):
+        return {"reason": reason}
+    params = {"number": justification.pk} if reason == ChangeReason.JUSTIFICATION_APPROVED else {}
+    return {"reason_kind": reason, "reason_params": params}
+
+
+def records_create(*, records, by, reason, justification=None) -> list[AttendanceRecord]:
     """Insert new records and the first line of their history.
 
     A student who checks in at that very instant makes the whole action try again.
@@ -59,14 +67,16 @@ def records_create(*, records, by, reason: str, justification=None) -> list[Atte
     except IntegrityError:
         raise DomainError(_("A student checked in at that very moment. Please try again."))
     StatusChange.objects.bulk_create(
-        StatusChange(record=r, changed_by=by, to_status=r.status, reason=reason, justification=justification)
+        StatusChange(
+            record=r, changed_by=by, to_status=r.status, justification=justification, **why(reason, justification)
+        )
         for r in created
     )
     return created
 
 
 def records_change(
-    *, changes, by, reason: str, note: str = "", justification=None, unchanged_too: bool = False
+    *, changes, by, reason, note: str = "", justification=None, unchanged_too: bool = False
 ) -> list[AttendanceRecord]:
     """Set each (record, status) pair, keep the history, and return the records that changed (all of them, with a
     line of history each, when `unchanged_too`: a flag that leaves the status as it was).
@@ -80,8 +90,8 @@ def records_change(
             changed_by=by,
             from_status=record.status,
             to_status=status,
-            reason=reason,
             justification=justification,
+            **why(reason, justification),
         )
         for record, status in changed
     )
@@ -105,7 +115,7 @@ def push_changes(*, session, created=(), changed=()) -> None:
 
 
 @transaction.atomic
-def records_excuse(*, student, sessions, by, reason: str, justification=None) -> list[AttendanceRecord]:
+def records_excuse(*, student, sessions, by, reason, justification=None) -> list[AttendanceRecord]:
     """Excuse a student from sessions: an absent record becomes excused, a missing one is created excused.
 
     A student who came (present, late, or a check-in still pending) keeps that record. Each session is locked

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from attendance.models import AttendanceRecord, Method, Status
+from attendance.models import AttendanceRecord, ChangeReason, Method, Status
 from attendance.services.records import (
     lock_record,
     push_changes,
@@ -14,6 +14,7 @@ from attendance.services.records import (
 )
 from attendance_system.errors import DomainError
 from courses.models import SessionState
+from courses.notices import session_params
 from courses.selectors import students_of
 from courses.services import session_lock
 from notifications.models import Kind
@@ -27,7 +28,7 @@ def _notify_validated(session, records):
         notify_many(
             [record.student for record in records],
             Kind.CHECKIN_VALIDATED,
-            _("Check-in validated: %(session)s") % {"session": session.label},
+            session_params(session),
             url=reverse("home"),
         )
 
@@ -38,7 +39,7 @@ def record_validate(*, record, by) -> AttendanceRecord:
     if record.status != Status.PENDING:
         raise DomainError(_("Only a pending check-in can be validated."))
     changed = records_change(
-        changes=[(record, record_validated_status(record, record.session.course))], by=by, reason=_("Validated")
+        changes=[(record, record_validated_status(record, record.session.course))], by=by, reason=ChangeReason.VALIDATED
     )
     push_changes(session=record.session, changed=changed)
     _notify_validated(record.session, changed)
@@ -53,7 +54,7 @@ def records_validate_pending(*, session, by) -> list[AttendanceRecord]:
             (record, record_validated_status(record, session.course)) for record in pending.select_related("student")
         ],
         by=by,
-        reason=_("Validated"),
+        reason=ChangeReason.VALIDATED,
     )
     push_changes(session=session, changed=changed)
     _notify_validated(session, changed)
@@ -73,8 +74,7 @@ def record_reject(*, record, by, reason: str) -> AttendanceRecord:
     notify(
         record.student,
         Kind.CHECKIN_REJECTED,
-        _("Check-in rejected: %(session)s") % {"session": record.session.label},
-        body=reason,
+        session_params(record.session, reason=reason),
         url=reverse("home"),
     )
     return record
@@ -99,12 +99,12 @@ def roll_call_save(*, session, by, statuses: dict) -> int:
             if student_id not in records
         ],
         by=by,
-        reason=_("Roll call"),
+        reason=ChangeReason.ROLL_CALL,
     )
     changed = records_change(
         changes=[(records[student_id], status) for student_id, status in statuses.items() if student_id in records],
         by=by,
-        reason=_("Roll call"),
+        reason=ChangeReason.ROLL_CALL,
     )
     push_changes(session=session, created=new, changed=changed)
     return len(new) + len(changed)

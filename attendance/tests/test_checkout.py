@@ -50,7 +50,7 @@ def check_out(room, student, **kwargs):
 
 
 def history(record):
-    return list(StatusChange.objects.filter(record=record).values_list("from_status", "to_status", "reason"))
+    return [(c.from_status, c.to_status, str(c.why)) for c in StatusChange.objects.filter(record=record)]
 
 
 class TestButton:

@@ -117,10 +117,11 @@ async def test_the_teacher_sees_a_student_locked_out(layer, cast, live):
 async def test_a_notification_reaches_the_users_personal_socket(layer, cast):
     from notifications.models import Kind
     from notifications.services import notify
+    from notifications.texts import written
 
     mine = connect("/ws/me/", cast.student)
     assert (await mine.connect())[0]
-    await sync_to_async(notify)(cast.student, Kind.SESSION_CANCELLED, "MATH101 is cancelled")
+    await sync_to_async(notify)(cast.student, Kind.SESSION_CANCELLED, written("MATH101 is cancelled"))
     html = await mine.receive_from(timeout=3)
     assert 'id="unread-count"' in html and "MATH101 is cancelled" in html
     await mine.disconnect()

@@ -25,7 +25,7 @@ class TestCancel:
         assert (cast.session.state, cast.session.cancel_reason) == (SessionState.CANCELLED, "Teacher ill")
         notified = set(Notification.objects.filter(kind=Kind.SESSION_CANCELLED).values_list("user", flat=True))
         assert notified == {cast.student.pk, cast.parent.pk}
-        assert Notification.objects.filter(body="Teacher ill").count() == 2
+        assert Notification.objects.filter(params__reason="Teacher ill").count() == 2
 
     def test_a_reason_is_required(self, cast):
         with pytest.raises(DomainError, match="Give a reason"):

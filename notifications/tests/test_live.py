@@ -45,7 +45,7 @@ def test_a_failing_layer_never_breaks_the_caller(monkeypatch, caplog):
 
 
 def test_group_names_come_from_one_place():
-    assert (live.session_group(7), live.user_group(8)) == ("session.7", "user.8")
+    assert (live.session_group(7, "fr"), live.user_group(8)) == ("session.7.fr", "user.8")
 
 
 @pytest.fixture(params=["memory", "redis"])

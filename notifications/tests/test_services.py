@@ -6,6 +6,7 @@ from django.core import mail
 from accounts.tests.factories import StudentFactory
 from notifications import live, selectors, services
 from notifications.models import EmailStatus, Kind, Notification, Preference
+from notifications.texts import written
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,9 @@ class TestNotify:
     def test_it_stores_pushes_after_commit_and_emails(self, pushed, django_capture_on_commit_callbacks):
         user = StudentFactory(email="sam@s.org")
         with django_capture_on_commit_callbacks(execute=True):
-            notification = services.notify(user, Kind.SESSION_CANCELLED, "MATH101 is cancelled", "Ill", "/courses/1/")
+            notification = services.notify(
+                user, Kind.SESSION_CANCELLED, written("MATH101 is cancelled", "Ill"), "/courses/1/"
+            )
         assert Notification.objects.get() == notification
         assert pushed[0][0] == f"user.{user.pk}"
         assert 'id="unread-count"' in pushed[0][1] and ">1</span>" in pushed[0][1]
@@ -33,7 +36,7 @@ class TestNotify:
     def test_nothing_is_pushed_or_sent_when_the_action_rolls_back(self, pushed, django_capture_on_commit_callbacks):
         user = StudentFactory()
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.notify(user, Kind.SESSION_CANCELLED, "x")
+            services.notify(user, Kind.SESSION_CANCELLED, written("x"))
         assert pushed == [] and mail.outbox == []
         assert len(callbacks) == 3
 
@@ -44,7 +47,7 @@ class TestNotify:
             django_capture_on_commit_callbacks(execute=True),
         ):
             task.enqueue.side_effect = ConnectionError("queue down")
-            notification = services.notify(user, Kind.SESSION_CANCELLED, "x")
+            notification = services.notify(user, Kind.SESSION_CANCELLED, written("x"))
         notification.refresh_from_db()
         assert (notification.email_status, notification.email_error) == (
             EmailStatus.FAILED,
@@ -55,7 +58,7 @@ class TestNotify:
         user = StudentFactory()
         services.preferences_save(user=user, email_kinds=set())
         with django_capture_on_commit_callbacks(execute=True):
-            services.notify(user, Kind.SESSION_CANCELLED, "x")
+            services.notify(user, Kind.SESSION_CANCELLED, written("x"))
         assert mail.outbox == []
         assert [group for group, _html in pushed] == [f"user.{user.pk}", f"user.{user.pk}.notifications"]
 
@@ -65,14 +68,14 @@ class TestNotify:
     def test_notify_many_costs_the_same_queries_for_many_users(self, pushed, django_assert_max_num_queries):
         users = StudentFactory.create_batch(30)
         with django_assert_max_num_queries(6):
-            services.notify_many(users, Kind.SESSION_CANCELLED, "x")
+            services.notify_many(users, Kind.SESSION_CANCELLED, written("x"))
 
 
 class TestReading:
     def test_marking_all_read_updates_the_badge(self, pushed, django_capture_on_commit_callbacks):
         user = StudentFactory()
-        services.notify_many([user], Kind.SESSION_CANCELLED, "a")
-        services.notify_many([user], Kind.SESSION_RESTORED, "b")
+        services.notify_many([user], Kind.SESSION_CANCELLED, written("a"))
+        services.notify_many([user], Kind.SESSION_RESTORED, written("b"))
         with django_capture_on_commit_callbacks(execute=True):
             assert services.notifications_mark_all_read(user=user) == 2
         assert selectors.unread_count(user) == 0

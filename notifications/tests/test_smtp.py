@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts.tests.factories import StudentFactory
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.texts import written
 from tests.smtp import smtp_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_email_arrives_with_recipient_subject_and_link(smtp_server):  # noqa: F811
     user = StudentFactory(email="sam@school.org")
     with transaction.atomic():
-        notify(user, Kind.JUSTIFICATION_DENIED, "Your justification was denied", "No document", "/justifications/3/")
+        notify(
+            user,
+            Kind.JUSTIFICATION_DENIED,
+            written("Your justification was denied", "No document"),
+            "/justifications/3/",
+        )
     [received] = smtp_server.messages
     assert received["to"] == ["sam@school.org"]
     message = received["message"]
@@ -32,6 +38,6 @@ def test_an_smtp_server_that_is_down_does_not_break_the_action(settings, caplog)
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     user = StudentFactory()
     with transaction.atomic():
-        notification = notify(user, Kind.SESSION_CANCELLED, "x")
+        notification = notify(user, Kind.SESSION_CANCELLED, written("x"))
     assert notification.pk
     assert "Sending notification" in caplog.text
