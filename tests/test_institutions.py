@@ -21,6 +21,7 @@ from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
 from courses import services as course_services
 from courses.models import Course, Enrollment
+from courses.notices import session_params
 from courses.tests.factories import ClassSessionFactory, CourseFactory, TermFactory
 from notifications.live import session_watch_group
 from notifications.models import Kind
@@ -116,7 +117,9 @@ class TestTimesInTheInstitutionsZone:
             return render(*args, **kwargs)
 
         monkeypatch.setattr(tasks, "render_to_string", spy)
-        notification = notify(elsewhere.student, Kind.SESSION_CANCELLED, "Cancelled", body="Strike")
+        notification = notify(
+            elsewhere.student, Kind.SESSION_CANCELLED, session_params(elsewhere.session, reason="Strike")
+        )
         with timezone.override("UTC"):
             tasks._message(notification)
         assert zones and set(zones) == {"America/Sao_Paulo"}

@@ -51,7 +51,8 @@ def records_validate_pending(*, session, by) -> list[AttendanceRecord]:
     pending = AttendanceRecord.objects.select_for_update(of=("self",)).filter(session=session, status=Status.PENDING)
     changed = records_change(
         changes=[
-            (record, record_validated_status(record, session.course)) for record in pending.select_related("student")
+            (record, record_validated_status(record, session.course))
+            for record in pending.select_related("student__institution")
         ],
         by=by,
         reason=ChangeReason.VALIDATED,
