@@ -19,6 +19,7 @@ from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
 from attendance_system import params, spreadsheets
 from courses import selectors as course_selectors
+from notifications.live import PROFILE_LIVE_PARTS
 from reports import exports, profile, progress, selectors
 from reports.selectors import is_at_risk
 
@@ -311,8 +312,9 @@ def student_profile(request, pk):
         "contacts": None if request.user == student else list(contacts_of(student)),
         "contacts_editable": children_visible_to(request.user).filter(pk=student.pk).exists(),
         **profile.student_profile(student, viewer=request.user),
+        "live_parts": PROFILE_LIVE_PARTS,
     }
-    # A loader (behaviour changed) or a reconnect fetches the parts that follow live.
+    # A loader (behaviour or released scores changed) or a reconnect fetches the parts that follow live.
     template = "reports/student_profile.html#live" if request.htmx else "reports/student_profile.html"
     return render(request, template, context)
 
