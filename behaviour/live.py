@@ -4,25 +4,17 @@ their records or participations changes: a loader each, pushed after commit, as 
 from django.urls import reverse
 
 from accounts.selectors import administrators, institution_of, parents_by_child
-from notifications.live import loader, push, student_region_group
+from notifications.live import loader, push, student_profile_loader, student_region_group
 
 
 def _loaders(student_id):
     """{region: loader} of the pages that show a student's behaviour."""
-    profile = reverse("reports:student_profile", args=[student_id])
-    behaviour = reverse("behaviour:student_detail", args=[student_id])
     return {
         # The profile's behaviour is in its summary cards and its timeline: both come in one fetch.
-        "profile": loader(
-            loader_id=f"profile-{student_id}-loader",
-            url=profile,
-            target="#profile-summary",
-            select="#profile-summary",
-            select_oob="#profile-timeline",
-        ),
+        "profile": student_profile_loader(student_id),
         "behaviour": loader(
             loader_id=f"behaviour-{student_id}-loader",
-            url=behaviour,
+            url=reverse("behaviour:student_detail", args=[student_id]),
             target=f"#behaviour-{student_id}",
         ),
     }

@@ -221,13 +221,39 @@ def current_term(institution, *, today=None):
     return terms(institution).filter(starts_on__lte=today, ends_on__gte=today).first()
 
 
+# What a term filter asks for to show every term.
+ALL_TERMS = "all"
+
+
 def term_or_current(term_id, institution):
     """The institution's term a filter asks for (a term id as text), the current term when none is asked for,
-    and None for "all terms" (`"all"`) or an id that is no term of it."""
+    and None for "all terms" (`ALL_TERMS`) or an id that is no term of it."""
     if not term_id:
         return current_term(institution)
+    if term_id == ALL_TERMS:
+        return None
     try:
         pk = int(term_id)
     except ValueError:
         return None
     return terms(institution).filter(pk=pk).first() if 0 < pk <= params.MAX_ID else None
+
+
+def term_period(term, *, first=None, last=None):
+    """The days (first, last) both in `term` and between `first` and `last` (each None for no bound): a session
+    is in a term when it starts on a day inside the term's dates. No term: `first` and `last` as they are."""
+    if term is None:
+        return first, last
+    return max(first or term.starts_on, term.starts_on), min(last or term.ends_on, term.ends_on)
+
+
+def session_term_or_current(course, term_id):
+    """The term a filter over a course's sessions asks for, as `term_or_current`, except that with none asked for
+    the current term is the default only when the course has sessions in it: a course of an earlier term opens
+    on its whole record, not on an empty page."""
+    term = term_or_current(term_id, course.institution)
+    if not term_id and term is not None:
+        first, last = term_period(term)
+        if not sessions_in(courses=[course], first=first, last=last).exists():
+            return None
+    return term

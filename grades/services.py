@@ -144,19 +144,22 @@ def _notify_released(assessment):
 
 
 def push_grades(course, *, students=None):
-    """Every open grades page of the course's students and of their parents fetches its released grades again:
-    a loader of a few bytes to each, pushed after commit, so a release costs the same two queries for a class of
-    any size, and each page reads its grades as its own viewer."""
+    """Every open grades page and profile of the course's students, theirs and their parents', fetches what it
+    shows of released scores again: a loader of a few bytes to each, pushed after commit, so a release costs the
+    same two queries for a class of any size, and each page reads its grades as its own viewer."""
     students = list(course_selectors.students_of(course)) if students is None else students
     parents = parents_by_child(students)
     for student in students:
         where = {"loader_id": f"released-{student.pk}-loader", "target": f"#released-{student.pk}"}
         own = live.loader(url=reverse("grades:my_grades"), **where)
         live.push(live.student_region_group(student.pk, "grades", student.pk), own)
+        profile = live.student_profile_loader(student.pk)
+        live.push(live.student_region_group(student.pk, "profile", student.pk), profile)
         if student.pk in parents:
             theirs = live.loader(url=reverse("grades:child_grades", args=[student.pk]), **where)
             for parent in parents[student.pk]:
                 live.push(live.student_region_group(parent.pk, "grades", student.pk), theirs)
+                live.push(live.student_region_group(parent.pk, "profile", student.pk), profile)
 
 
 @transaction.atomic

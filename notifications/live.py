@@ -12,6 +12,7 @@ from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ REGIONS = {
 STUDENT_REGIONS = {
     "grades": "a student's released grades (their own page, their parents' pages)",
     "behaviour": "a student's behaviour page (balance, records, participation)",
-    "profile": "a student's profile (behaviour balance, participation, timeline)",
+    "profile": "a student's profile (behaviour balance, participation, averages, score chart, timeline)",
 }
 
 
@@ -71,6 +72,23 @@ def loader(*, loader_id, url, target, select="", select_oob=""):
     the region shows, and each page fetches its region as its own viewer, with the view's own scoping."""
     context = {"load": True, "loader_id": loader_id, "url": url, "target": target}
     return render_to_string(LOADER, context | {"select": select, "select_oob": select_oob})
+
+
+# The parts of a student's profile that follow live, swapped in by id beside its summary cards: a change of
+# behaviour, participation or released scores reaches them all in one fetch.
+PROFILE_LIVE_PARTS = "#profile-courses,#profile-subjects,#chart-data,#profile-timeline"
+
+
+def student_profile_loader(student_id):
+    """The loader that makes an open profile of a student fetch its live parts again (`reports`' page, named
+    here with the region: behaviour and grades both push it, and neither may import `reports`)."""
+    return loader(
+        loader_id=f"profile-{student_id}-loader",
+        url=reverse("reports:student_profile", args=[student_id]),
+        target="#profile-summary",
+        select="#profile-summary",
+        select_oob=PROFILE_LIVE_PARTS,
+    )
 
 
 def _sockets_loop():

@@ -4,6 +4,7 @@ import logging
 from functools import partial
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -73,6 +74,8 @@ def notify_each(recipients, kind, params):
     insert: a parent's notice leads to their child's page, a student's to their own."""
     recipients = list(recipients)
     users = [user for user, _ in recipients]
+    # Each is told in their language, which may be their institution's default: read in one query for all.
+    prefetch_related_objects(users, "institution")
     by_email = selectors.wanting_email(users, kind)
     notifications = Notification.objects.bulk_create(
         Notification(

@@ -140,15 +140,24 @@ def course_rates(course, *, query="", now=None, first=None, last=None):
     return enrollment_rates(course_selectors.roster(course, search=query), now=now, first=first, last=last)
 
 
-def course_report(course, *, query="", now=None):
-    """A course's report from one reading of its register, in four queries (five with a `query`):
+def _held_between(course, *, first, last, now):
+    """The course's held sessions starting between the local dates `first` and `last` (when given), oldest first."""
+    sessions = attendance_selectors.sessions_held(
+        course_selectors.sessions_in(courses=[course], first=first, last=last), now=now
+    )
+    return sessions.select_related("course").order_by("starts_at")
+
+
+def course_report(course, *, query="", now=None, first=None, last=None):
+    """A course's report from one reading of its register, in four queries (five with a `query`), over the held
+    sessions between `first` and `last` (dates, when given):
 
     - its active students (those matching `query`), by name, each with their `tally`;
     - per held session, oldest first: its `tally` and the names of who was `missing` (absent, pending or no
       record).
     """
     enrollments = course_selectors.roster(course).select_related(None).select_related("student")
-    sessions = attendance_selectors.held_sessions(course, now=now).order_by("starts_at")
+    sessions = _held_between(course, first=first, last=last, now=now)
     roster, held = list(enrollments), list(sessions)
     by_enrollment, by_session, missing = _cells_not_present(enrollments, sessions)
     days = [_day(session) for session in held]
@@ -171,11 +180,11 @@ def course_report(course, *, query="", now=None):
     return roster, summaries
 
 
-def rate_against_score(course, rows):
+def rate_against_score(course, rows, *, term=None):
     """[{"name", "rate", "score"}] of the course's students among `rows` (course report rows, with their tally)
-    who have both an attendance rate and an average score (every score the teacher entered, as the gradebook
-    counts it): what a scatter of one against the other needs. Four queries."""
-    averages = {row.student.pk: row.average for row in grade_selectors.gradebook(course).rows}
+    who have both an attendance rate and an average score (every score the teacher entered in `term`, when
+    given, as the gradebook counts it): what a scatter of one against the other needs. Four queries."""
+    averages = {row.student.pk: row.average for row in grade_selectors.gradebook(course, term=term).rows}
     return [
         {
             "name": row.student.get_full_name(),
@@ -194,12 +203,7 @@ def register(course, *, enrollments=None, first=None, last=None, now=None):
 
     A cell is a status, None (no record: counts as absent) or NOT_ENROLLED (before the student joined).
     """
-    sessions = attendance_selectors.held_sessions(course, now=now).order_by("starts_at")
-    if first:
-        sessions = sessions.filter(starts_at__date__gte=first)
-    if last:
-        sessions = sessions.filter(starts_at__date__lte=last)
-    sessions = list(sessions)
+    sessions = list(_held_between(course, first=first, last=last, now=now))
     if enrollments is None:
         enrollments = course_selectors.roster(course)
         records = attendance_selectors.statuses_in(sessions)

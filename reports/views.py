@@ -18,6 +18,7 @@ from attendance.models import Status
 from attendance.services import LOCKED_MESSAGE
 from attendance_system import params, spreadsheets
 from courses import selectors as course_selectors
+from notifications.live import PROFILE_LIVE_PARTS
 from reports import exports, profile, progress, selectors
 from reports.selectors import is_at_risk
 
@@ -153,12 +154,41 @@ def _distribution(tallies):
 REPORT_PAGE_SIZE = 100
 
 
+def _term(request, course):
+    """The term of `?term=`: the current one when none is asked for and the course has sessions in it, none
+    (the whole course) for `all`; an id that names no term is 404, as a date that is none."""
+    asked = request.GET.get("term", "")
+    term = course_selectors.session_term_or_current(course, asked)
+    if term is None and asked not in ("", course_selectors.ALL_TERMS):
+        raise Http404
+    return term
+
+
+def _asked(request, *keys):
+    """{key: value} of the filters among `keys` the request gives, for the links that keep them."""
+    return {key: request.GET[key] for key in keys if request.GET.get(key)}
+
+
+def _term_context(course, term):
+    """What the term select of a page needs, and the `term` parameter that keeps its choice in links."""
+    choice = term.pk if term else course_selectors.ALL_TERMS
+    return {
+        "term": term,
+        "terms": course_selectors.terms(course.institution),
+        "all_terms": course_selectors.ALL_TERMS,
+        "term_choice": choice,
+        "term_param": f"term={choice}",
+    }
+
+
 @login_required
 def course_report(request, pk):
     course = _get_managed_course(request, pk)
+    term = _term(request, course)
     query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    students, summaries = selectors.course_report(course, query=query)
+    first, last = course_selectors.term_period(term)
+    students, summaries = selectors.course_report(course, query=query, first=first, last=last)
     rows = sorted(students, key=SORTS[sort])
     for row in rows:
         row.at_risk = is_at_risk(row.tally, course.risk_threshold)
@@ -169,7 +199,7 @@ def course_report(request, pk):
         "rows": rows,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "page_params": urlencode({"sort": sort, "q": query}),
+        "page_params": urlencode({"sort": sort, "q": query} | _asked(request, "term")),
         "query": query,
         "sort": sort,
         "at_risk_count": sum(row.at_risk for row in rows),
@@ -182,8 +212,9 @@ def course_report(request, pk):
             "statuses": [total.present, total.late, total.absent, total.excused],
             "distribution": _distribution(row.tally for row in rows),
             "threshold": course.risk_threshold,
-            "scatter": selectors.rate_against_score(course, students),
+            "scatter": selectors.rate_against_score(course, students, term=term),
         },
+        **_term_context(course, term),
     }
     return render(request, "reports/course_report.html", context)
 
@@ -191,14 +222,17 @@ def course_report(request, pk):
 @login_required
 def course_register(request, pk):
     """The register, a page of students at a time (?page=all for every one, to print them all), of the sessions
-    between ?from= and ?to= (dates) when given: a printed page holds about twenty sessions across."""
+    of the term (?term=, as the report) between ?from= and ?to= (dates) when given: a printed page holds about
+    twenty sessions across."""
     course = _get_managed_course(request, pk)
+    term = _term(request, course)
     first, last = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    period = course_selectors.term_period(term, first=first, last=last)
     page = None
     if request.GET.get("page") != "all":
         page = Paginator(course_selectors.roster(course), REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     enrollments = None if page is None else list(page)
-    sessions, students, rows = selectors.register(course, enrollments=enrollments, first=first, last=last)
+    sessions, students, rows = selectors.register(course, enrollments=enrollments, first=period[0], last=period[1])
     if course.checkout_required:
         selectors.register_checkouts(sessions, students)
     context = {
@@ -207,10 +241,11 @@ def course_register(request, pk):
         "grid": [(student, rows[student.pk]) for student in students],
         "first": first,
         "last": last,
-        "period_params": urlencode({key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}),
+        "period_params": urlencode(_asked(request, "term", "from", "to")),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else [],
         "legend": [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED],
+        **_term_context(course, term),
     }
     return render(request, "reports/course_register.html", context)
 
@@ -227,14 +262,18 @@ def _date(value):
 
 @login_required
 def course_export(request, pk, kind, file_format):
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD&student=<id> narrow it; a filter that matches nothing gives the header."""
+    """?term= (as the report), ?from=YYYY-MM-DD&to=YYYY-MM-DD&student=<id> narrow it; a filter that matches
+    nothing gives the header."""
     course = _get_managed_course(request, pk)
+    first, last = course_selectors.term_period(
+        _term(request, course), first=_date(request.GET.get("from")), last=_date(request.GET.get("to"))
+    )
     student = None
     if request.GET.get("student"):
         student_pk = params.id_or_404(request.GET["student"])
         student = get_object_or_404(course_selectors.students_of(course), pk=student_pk)
     build = exports.register_rows if kind == "register" else exports.records_rows
-    rows = build(course, first=_date(request.GET.get("from")), last=_date(request.GET.get("to")), student=student)
+    rows = build(course, first=first, last=last, student=student)
     return spreadsheets.response(request, rows, f"{slugify(course.code)}-{kind}", file_format)
 
 
@@ -274,8 +313,9 @@ def student_profile(request, pk):
         "contacts": None if request.user == student else list(contacts_of(student)),
         "contacts_editable": children_visible_to(request.user).filter(pk=student.pk).exists(),
         **profile.student_profile(student, viewer=request.user),
+        "live_parts": PROFILE_LIVE_PARTS,
     }
-    # A loader (behaviour changed) or a reconnect fetches the parts that follow live.
+    # A loader (behaviour or released scores changed) or a reconnect fetches the parts that follow live.
     template = "reports/student_profile.html#live" if request.htmx else "reports/student_profile.html"
     return render(request, template, context)
 

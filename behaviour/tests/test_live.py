@@ -21,6 +21,7 @@ from behaviour.models import Polarity
 from behaviour.tests.factories import CategoryFactory
 from courses.selectors import students_of
 from courses.tests.factories import EnrollmentFactory
+from notifications.live import PROFILE_LIVE_PARTS
 from tests.layers import use_layer
 
 
@@ -84,7 +85,7 @@ async def test_a_record_reaches_the_open_profile_and_behaviour_pages_of_everyone
         arrived = await loaders(communicator)
         assert set(arrived) == {f"profile-{pk}-loader", f"behaviour-{pk}-loader"}, user
         profile = arrived[f"profile-{pk}-loader"]
-        assert 'hx-target="#profile-summary"' in profile and 'hx-select-oob="#profile-timeline"' in profile
+        assert 'hx-target="#profile-summary"' in profile and f'hx-select-oob="{PROFILE_LIVE_PARTS}"' in profile
         page = await sync_to_async(follow)(user, profile)
         assert positive_count(page) == positive_count(before) + 1
         assert "Kindness" in page.split('id="profile-timeline"')[1]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.tests.factories import AdminFactory, first_institution
 from courses import selectors, services
 from courses.models import AcademicYear, Course, Term
-from courses.tests.factories import AcademicYearFactory, TermFactory
+from courses.tests.factories import AcademicYearFactory, ClassSessionFactory, CourseFactory, TermFactory
 from courses.tests.test_views import CHECKOUT
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,22 @@ class TestCurrentTerm:
         assert selectors.term_or_current("all", first_institution()) is None
         for nonsense in ("nonsense", "²", str(2**64), "-1"):
             assert selectors.term_or_current(nonsense, first_institution()) is None
+
+    def test_a_term_narrows_a_period_to_the_days_inside_its_dates(self):
+        term = TermFactory(starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 18))
+        assert selectors.term_period(term) == (date(2026, 9, 1), date(2026, 12, 18))
+        assert selectors.term_period(term, first=date(2026, 10, 1)) == (date(2026, 10, 1), date(2026, 12, 18))
+        assert selectors.term_period(term, last=date(2027, 1, 9)) == (date(2026, 9, 1), date(2026, 12, 18))
+        assert selectors.term_period(None, first=date(2026, 10, 1)) == (date(2026, 10, 1), None)
+
+    def test_sessions_default_to_the_current_term_only_when_the_course_has_sessions_in_it(self):
+        current = TermFactory()
+        course = CourseFactory()
+        assert selectors.session_term_or_current(course, "") is None
+        ClassSessionFactory(course=course)
+        assert selectors.session_term_or_current(course, "") == current
+        assert selectors.session_term_or_current(course, "all") is None
+        assert selectors.session_term_or_current(course, str(current.pk)) == current
 
 
 class TestAdmin:

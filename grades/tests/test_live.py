@@ -88,6 +88,46 @@ async def test_the_open_pages_of_the_student_and_parent_fetch_the_released_score
         await communicator.disconnect()
 
 
+def watch_profile(user, student):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/me/?regions=profile-{student.pk}")
+    communicator.scope["user"] = user
+    return communicator
+
+
+async def profile_loaders(communicator, student):
+    """The frames that are loaders of the student's profile, among those that arrive until none has for a while."""
+    return [frame for frame in await frames(communicator) if f'id="profile-{student.pk}-loader"' in frame]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_release_reaches_the_open_profiles_of_the_student_and_parents(layer, cast):
+    quiz = await sync_to_async(AssessmentFactory)(course=cast.course, title="Fractions")
+    await sync_to_async(ScoreFactory)(assessment=quiz, student=cast.student, value=15)
+    watching = {user: watch_profile(user, cast.student) for user in (cast.student, cast.parent)}
+    # The other parent may not see the student: their page joins nothing, and is sent nothing.
+    outsider = watch_profile(cast.other_parent, cast.student)
+    for communicator in (*watching.values(), outsider):
+        assert (await communicator.connect())[0]
+    await sync_to_async(services.assessment_release)(assessment=quiz)
+    for user, communicator in watching.items():
+        (loader,) = await profile_loaders(communicator, cast.student)
+        assert f'hx-get="{reverse("reports:student_profile", args=[cast.student.pk])}"' in loader
+        assert "Fractions" not in loader
+        page = await sync_to_async(follow)(user, loader)
+        courses = page.split('id="profile-courses"')[1].split("</table>")[0]
+        assert "75.0 %" in courses
+        assert "75.0 %" in page.split('id="profile-subjects"')[1].split("</div>")[0]
+        assert '"score": 75.0' in page.split('id="chart-data"')[1].split("</script>")[0]
+        assert "Fractions" in page.split('id="profile-timeline"')[1]
+    assert not await profile_loaders(outsider, cast.student)
+    # Withdrawn, the scores leave the open profiles too.
+    await sync_to_async(services.assessment_update)(assessment=quiz, release="never")
+    (loader,) = await profile_loaders(watching[cast.parent], cast.student)
+    assert "Fractions" not in (await sync_to_async(follow)(cast.parent, loader)).split('id="profile-timeline"')[1]
+    for communicator in (*watching.values(), outsider):
+        await communicator.disconnect()
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_a_changed_score_of_released_work_reaches_the_page_too(layer, cast):
     quiz = await sync_to_async(AssessmentFactory)(course=cast.course, release="now")

@@ -169,6 +169,23 @@ def test_the_query_count_stays_flat_as_data_grows(client, cast, viewer, django_a
     assert len(response.context["rates"]) == 6
 
 
+@pytest.mark.parametrize("viewer", ["student", "parent"])
+def test_the_parts_a_release_makes_open_profiles_fetch_stay_flat_as_data_grows(
+    client, cast, viewer, django_assert_max_num_queries
+):
+    client.force_login(getattr(cast, viewer))
+    grow(cast, courses=1, sessions=2, assessments=1)
+    with django_assert_max_num_queries(20) as small:
+        client.get(url(cast.student), headers={"HX-Request": "true"})
+    grow(cast, courses=4, sessions=6, assessments=5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url(cast.student), headers={"HX-Request": "true"})
+    fragment = response.content.decode()
+    for part in ("profile-summary", "profile-courses", "profile-subjects", "chart-data", "profile-timeline"):
+        assert f'id="{part}"' in fragment
+    assert "<html" not in fragment and len(response.context["rates"]) == 6
+
+
 @pytest.mark.parametrize(
     ("viewer", "page"),
     [

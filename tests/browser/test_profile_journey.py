@@ -1,10 +1,13 @@
-"""A parent opens their child's profile from the child's page and sees both charts drawn; a teacher sees their
-students' attendance against their scores on the course report."""
+"""A parent opens their child's profile from the child's page and sees both charts drawn, and sees the averages,
+the score chart and the timeline follow when the teacher releases scores; a teacher sees their students'
+attendance against their scores on the course report."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,6 +17,7 @@ from attendance.tests.factories import AttendanceRecordFactory
 from behaviour.tests.factories import BehaviourRecordFactory
 from courses.models import SessionState
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
+from grades import services as grade_services
 from grades.models import Release
 from grades.tests.factories import AssessmentFactory, ScoreFactory
 from tests.browser.checks import axe_check
@@ -69,6 +73,49 @@ def test_a_parent_opens_their_childs_profile_and_sees_the_charts(page, server):
         "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scores\"]')).scales.x.ticks.map(t => t.label)"
     )
     assert days == [(timezone.localdate() - timedelta(days=n)).isoformat() for n in (20, 10)]
+    assert not axe_check(page, server)
+
+
+def release_then_close(assessment):
+    try:
+        grade_services.assessment_release(assessment=assessment)
+    finally:
+        connection.close()
+
+
+def test_a_release_reaches_the_open_profile_of_the_parent(page, server):
+    course = ann_in_maths()
+    ann = course.enrollments.get().student
+    exam = AssessmentFactory(course=course, title="Algebra exam", release=Release.NEVER)
+    ScoreFactory(assessment=exam, student=ann, value=Decimal(20))
+    log_in(page, server, "p@school.org")
+    page.goto(f"{server}/students/{ann.pk}/")
+    expect(page.locator("[data-personal-socket][data-connected]")).to_be_attached()
+    page.wait_for_function(DRAWN, arg="scores")
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator("#profile-courses [data-average]")).to_have_text("70.0 % · C")
+
+    # From a thread of its own, as a view runs: this one runs Playwright's event loop, which pushes refuse.
+    release = threading.Thread(target=release_then_close, args=(exam,))
+    release.start()
+    release.join()
+
+    expect(page.locator("#profile-courses [data-average]")).to_have_text("80.0 % · B")
+    expect(page.locator("#profile-subjects")).to_contain_text("Mathematics: 80.0 %")
+    expect(page.locator("#profile-timeline")).to_contain_text("Algebra exam")
+    page.wait_for_function(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scores\"]')).data.datasets[0].data.length"
+        " === 3"
+    )
+    points = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=\"scores\"]')).data.datasets[0].data"
+    )
+    assert points == [60, 80, 100]
+    assert page.evaluate("window.notReloaded")
+    # The release's notice comes as a toast; closed before the check, which would catch it half faded.
+    expect(page.locator(".toast")).to_contain_text("Scores released")
+    page.locator(".toast .btn-close").click()
+    expect(page.locator(".toast")).to_have_count(0)
     assert not axe_check(page, server)
 
 
