@@ -99,34 +99,17 @@ class Command(BaseCommand):
                 ParentLink.objects.get_or_create(parent=parent, child=students[n])
         today = timezone.localdate()
         monday = today - timedelta(days=today.weekday())
-        term_start = monday - timedelta(weeks=WEEKS_BEFORE)
         term = grades_demo.school_year(self.institution, today)
         for code, title, teacher, weekdays, start, end, room, (first, last) in COURSES:
-            course, _ = Course.objects.get_or_create(
-                institution=self.institution, code=code, defaults={"title": title, "term": term}
-            )
-            course.teachers.add(teachers[teacher])
-            for n in range(first, last + 1):
-                Enrollment.objects.get_or_create(
-                    course=course, student=students[n], defaults={"enrolled_on": term_start}
-                )
-            if not course.sessions.exists():
-                course_services.sessions_create_weekly(
-                    course=course,
-                    weekdays=weekdays,
-                    start_time=start,
-                    end_time=end,
-                    first_date=term_start,
-                    last_date=monday + timedelta(weeks=WEEKS_AFTER, days=6),
-                    room=room,
-                )
+            enrolled = [students[n] for n in range(first, last + 1)]
+            self._course(code, title, term, teachers[teacher], enrolled, (weekdays, start, end, room), monday)
         courses = Course.objects.filter(institution=self.institution)
         self._session_now(courses.get(code=COURSES[0][0]))
         self._history(self._demo_courses())
         behaviour_demo.seed(teacher=teachers["teacher1"], course=courses.get(code="MATH101"), students=students)
         for code, _title, teacher, *_rest in COURSES:
             grades_demo.seed(course=courses.get(code=code), teacher=teachers[teacher], students=students)
-        self._second_institution(term_start, monday)
+        self._second_institution(monday)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {User.objects.filter(email__endswith='@' + DEMO_DOMAIN).count()} accounts, "
@@ -136,12 +119,34 @@ class Command(BaseCommand):
             )
         )
 
+    def _course(self, code, title, term, teacher, students, schedule, monday):
+        """A course of the institution being made, its teacher and students, and its weekly sessions from
+        WEEKS_BEFORE weeks before this week's `monday` to WEEKS_AFTER weeks after it."""
+        weekdays, start, end, room = schedule
+        term_start = monday - timedelta(weeks=WEEKS_BEFORE)
+        course, _ = Course.objects.get_or_create(
+            institution=self.institution, code=code, defaults={"title": title, "term": term}
+        )
+        course.teachers.add(teacher)
+        for student in students:
+            Enrollment.objects.get_or_create(course=course, student=student, defaults={"enrolled_on": term_start})
+        if not course.sessions.exists():
+            course_services.sessions_create_weekly(
+                course=course,
+                weekdays=weekdays,
+                start_time=start,
+                end_time=end,
+                first_date=term_start,
+                last_date=monday + timedelta(weeks=WEEKS_AFTER, days=6),
+                room=room,
+            )
+
     def _demo_courses(self):
         first = Q(institution=self.institution, code__in=[c[0] for c in COURSES])
         second = Q(institution__short_name=SECOND["short_name"], code__in=[c[0] for c in SECOND_COURSES])
         return Course.objects.filter(first | second)
 
-    def _second_institution(self, term_start, monday):
+    def _second_institution(self, monday):
         """The second institution's people, courses, sessions and history."""
         institution = self.institution
         self.institution, _ = Institution.objects.get_or_create(
@@ -157,22 +162,7 @@ class Command(BaseCommand):
         ParentLink.objects.get_or_create(parent=parent, child=students[0])
         term = grades_demo.school_year(self.institution, timezone.localdate())
         for code, title, weekdays, start, end, room in SECOND_COURSES:
-            course, _ = Course.objects.get_or_create(
-                institution=self.institution, code=code, defaults={"title": title, "term": term}
-            )
-            course.teachers.add(teacher)
-            for student in students:
-                Enrollment.objects.get_or_create(course=course, student=student, defaults={"enrolled_on": term_start})
-            if not course.sessions.exists():
-                course_services.sessions_create_weekly(
-                    course=course,
-                    weekdays=weekdays,
-                    start_time=start,
-                    end_time=end,
-                    first_date=term_start,
-                    last_date=monday + timedelta(weeks=WEEKS_AFTER, days=6),
-                    room=room,
-                )
+            self._course(code, title, term, teacher, students, (weekdays, start, end, room), monday)
         self._history(Course.objects.filter(institution=self.institution))
         self.institution = institution
 
