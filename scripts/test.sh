@@ -90,27 +90,36 @@ DEBUG=True python manage.py makemigrations --check --dry-run
 echo "== translations"
 python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
-# The two passes run side by side: much of the suite waits (browsers, daphne processes, Redis restarts), so two
-# cores finish both in little more than the time of one. Each has its own database, and the SQLite pass's tests
-# that use Redis (tests/layers.py) have a Redis server of their own on port 6380 (TESTS_REDIS_URL): Redis's
-# publish and subscribe, which the channel layer uses, cross its numbered databases.
+# The passes run side by side: much of the suite waits (browsers, daphne processes, Redis restarts), so two
+# cores finish them in little more than the time of the longest. The PostgreSQL and Redis pass is split in two,
+# the browser tests apart, so that neither waits for the other. Each pass has its own database and its own Redis
+# server (the SQLite pass's tests that use Redis, tests/layers.py, read TESTS_REDIS_URL): Redis's publish and
+# subscribe, which the channel layer uses, cross its numbered databases.
 logs=$(mktemp -d)
+start_test_redis() {
+  redis_up "$1" || redis-server --daemonize yes --bind 127.0.0.1 --port "$1" --save "" --appendonly no >/dev/null
+  for _ in $(seq 50); do redis_up "$1" && break; sleep 0.2; done
+}
 sqlite_redis=(env -u DATABASE_URL -u REDIS_URL)
 if [ -z "$SKIP_SERVICES" ]; then
-  redis_up 6380 || redis-server --daemonize yes --bind 127.0.0.1 --port 6380 --save "" --appendonly no >/dev/null
-  for _ in $(seq 50); do redis_up 6380 && break; sleep 0.2; done
+  start_test_redis 6380
+  start_test_redis 6381
   sqlite_redis+=(TESTS_REDIS_URL=redis://127.0.0.1:6380/0)
 fi
-# The browser tests run once, in the PostgreSQL pass, where the pages meet the real Redis and PostgreSQL.
 echo "== tests on SQLite, in-memory channel layer, browser tests aside (log: $logs/sqlite.log)"
 "${sqlite_redis[@]}" pytest -m "not browser" "$@" >"$logs/sqlite.log" 2>&1 &
 sqlite_pass=$!
 if [ -z "$SKIP_SERVICES" ]; then
+  postgres=${TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/attendance}
   echo "== tests on PostgreSQL, Redis channel layer (log: $logs/postgres.log)"
-  DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/attendance} \
-    REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
-    pytest "$@" >"$logs/postgres.log" 2>&1 &
+  DATABASE_URL=$postgres REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/0} \
+    pytest -m "not browser" "$@" >"$logs/postgres.log" 2>&1 &
   postgres_pass=$!
+  # The browser tests run once, here, where the pages meet the real Redis and PostgreSQL.
+  echo "== browser tests on PostgreSQL and Redis (log: $logs/browser.log)"
+  DATABASE_URL=${postgres}_browser REDIS_URL=redis://127.0.0.1:6381/0 \
+    pytest -m browser "$@" >"$logs/browser.log" 2>&1 &
+  browser_pass=$!
 fi
 # A pass is good when its tests passed, or when it holds none of those asked for (pytest's status 5).
 pass_ok() { wait "$1" && return 0; local status=$?; [ "$status" -eq 5 ]; }
@@ -120,5 +129,7 @@ echo "== SQLite pass"; cat "$logs/sqlite.log"
 if [ -n "${postgres_pass:-}" ]; then
   pass_ok "$postgres_pass" || failed=1
   echo "== PostgreSQL pass"; cat "$logs/postgres.log"
+  pass_ok "$browser_pass" || failed=1
+  echo "== browser pass"; cat "$logs/browser.log"
 fi
 exit $failed
