@@ -1,6 +1,6 @@
 """Fragments pushed to live pages. Each is the same template partial the page renders on load."""
 
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -30,10 +30,12 @@ def push_session_rows(session, *, created=(), changed=()):
         push_room(session, f"{LIVE}#pushed-rows", {"session": session, "records": changed, "new": False})
     if created:
         push_room(session, f"{LIVE}#pushed-rows", {"session": session, "records": created, "new": True})
+    # Read once for every language's page (the languages' renders go together).
+    counters = cache(lambda: counters_context(session))
     for language in LANGUAGES:
         push_latest(
             session_group(session.pk, language),
-            partial(_render_in, language, f"{LIVE}#counters", lambda: counters_context(session)),
+            partial(_render_in, language, f"{LIVE}#counters", counters),
             key=("counters", session.pk, language),
             within=COUNTERS_WITHIN,
         )
