@@ -88,7 +88,7 @@ ruff format --check .
 echo "== migrations"
 DEBUG=True python manage.py makemigrations --check --dry-run
 echo "== translations"
-python manage.py compilemessages --ignore=.venv --ignore=node_modules
+DEBUG=True python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 # The passes run side by side: much of the suite waits (browsers, daphne processes, Redis restarts), so two
 # cores finish them in little more than the time of the longest. The PostgreSQL and Redis pass is split in two,
