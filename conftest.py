@@ -4,6 +4,7 @@ course."""
 from datetime import timedelta
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -22,6 +23,7 @@ from attendance.tests.factories import AttendanceRecordFactory, CodeLockoutFacto
 from behaviour.tests.factories import BehaviourRecordFactory, CategoryFactory, ParticipationFactory
 from courses.tests.factories import ClassSessionFactory, CourseFactory, EnrollmentFactory
 from notifications.tests.factories import NotificationFactory
+from tests.layers import use_layer
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +76,14 @@ class Cast:
 
     def by_role(self, name):
         return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def layer(request, settings):
+    """Each test that takes it runs twice: on the in-memory channel layer and on Redis's (tests/layers.py)."""
+    use_layer(settings, request.param)
+    yield request.param
+    channel_layers.backends.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
@@ -15,16 +14,8 @@ from attendance_system.errors import DomainError
 from attendance_system.routing import websocket_urlpatterns
 from courses.tests.factories import ClassSessionFactory, EnrollmentFactory
 from notifications import live as notification_live
-from tests.layers import use_layer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(params=["memory", "redis"])
-def layer(request, settings):
-    use_layer(settings, request.param)
-    yield request.param
-    channel_layers.backends.clear()
 
 
 def connect(path, user):

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import connection
@@ -22,14 +21,6 @@ from behaviour.tests.factories import CategoryFactory
 from courses.selectors import students_of
 from courses.tests.factories import EnrollmentFactory
 from notifications.live import PROFILE_LIVE_PARTS
-from tests.layers import use_layer
-
-
-@pytest.fixture(params=["memory", "redis"])
-def layer(request, settings):
-    use_layer(settings, request.param)
-    yield request.param
-    channel_layers.backends.clear()
 
 
 def connect(user, student):

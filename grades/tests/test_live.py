@@ -6,7 +6,6 @@ import re
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import connection
@@ -19,14 +18,6 @@ from attendance_system.routing import websocket_urlpatterns
 from courses.tests.factories import EnrollmentFactory
 from grades import services
 from grades.tests.factories import AssessmentFactory, ScoreFactory
-from tests.layers import use_layer
-
-
-@pytest.fixture(params=["memory", "redis"])
-def layer(request, settings):
-    use_layer(settings, request.param)
-    yield request.param
-    channel_layers.backends.clear()
 
 
 def connect(user, child):

@@ -1,6 +1,5 @@
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
@@ -9,7 +8,6 @@ from accounts.tests.factories import StudentFactory
 from attendance_system.routing import websocket_urlpatterns
 from notifications import live
 from notifications.layers import PipelinedPubSubChannelLayer
-from tests.layers import use_layer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,13 +44,6 @@ def test_a_failing_layer_never_breaks_the_caller(monkeypatch, caplog):
 
 def test_group_names_come_from_one_place():
     assert (live.session_group(7, "fr"), live.user_group(8)) == ("session.7.fr", "user.8")
-
-
-@pytest.fixture(params=["memory", "redis"])
-def layer(request, settings):
-    use_layer(settings, request.param)
-    yield request.param
-    channel_layers.backends.clear()
 
 
 async def test_a_burst_of_pushes_reaches_every_socket_in_order_in_few_sends(layer, monkeypatch):
